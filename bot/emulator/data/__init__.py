@@ -1,0 +1,1 @@
+"""Distilled Slack spec data (a package so setuptools ships the JSON beside it)."""
