@@ -215,14 +215,12 @@ def _step_nudges(person: PersonState, policy: NudgePolicy, now: datetime) -> lis
         details = {"step": step, "step_number": str(index + 1), "of": str(len(PATH_STEPS))}
         if upcoming is not None:
             details["next_step"] = upcoming
-        ago = _days(now - at)
-        when = "today" if ago == 0 else f"{_plural(ago, 'day')} ago"
         nudges.append(
             Nudge(
                 user_id=person.user_id,
                 kind=NudgeKind.STEP_REACHED,
                 key=f"step:{step}",
-                reason=f"reached step {index + 1}/{len(PATH_STEPS)} ({step}) {when}",
+                reason=f"reached step {index + 1}/{len(PATH_STEPS)} ({step}) {_ago(now - at)}",
                 details=MappingProxyType(details),
             )
         )

@@ -88,7 +88,7 @@ def test_brand_new_member_gets_only_the_step_just_reached() -> None:
         "of": "10",
         "next_step": "first_question",
     }
-    assert nudge.reason == "reached step 2/10 (read_guidelines) today"
+    assert nudge.reason == "reached step 2/10 (read_guidelines) less than a day ago"
 
 
 def test_steps_most_recent_first_and_only_recent_ones() -> None:
@@ -98,10 +98,9 @@ def test_steps_most_recent_first_and_only_recent_ones() -> None:
         first_question=NOW - 14 * DAY,  # exactly at the window edge: still news
         first_internal_post=NOW - 2 * DAY,
     )
-    assert keys(candidate_nudges(person, POLICY, NOW)) == [
-        "step:first_internal_post",
-        "step:first_question",
-    ]
+    nudges = candidate_nudges(person, POLICY, NOW)
+    assert keys(nudges) == ["step:first_internal_post", "step:first_question"]
+    assert nudges[0].reason == "reached step 4/10 (first_internal_post) 2 days ago"
 
 
 def test_steps_reached_together_furthest_first() -> None:
