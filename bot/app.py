@@ -1,0 +1,92 @@
+"""Builds the Bolt app from settings: middleware, listeners, one error handler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.deps import CONTEXT_KEY, Deps
+from bot.errors import report_error
+from bot.executor import TrackingExecutor
+from bot.services import events, roles
+from bot.slack_client import make_client
+from handlers import admin, commands
+from handlers.commands import CommandRouter
+from handlers.wiring import Wiring
+from storage.db import Database
+
+log = logging.getLogger("clubbot.app")
+
+FEATURES: tuple[Callable[[Wiring, CommandRouter], None], ...] = (commands.register, admin.register)
+
+
+@dataclass
+class ClubApp:
+    bolt: App
+    deps: Deps
+    router: CommandRouter
+    executor: TrackingExecutor
+    wiring: Wiring
+
+
+def create_app(
+    settings: Settings,
+    *,
+    db: Database,
+    clock: Clock | None = None,
+    client: WebClient | None = None,
+    executor: TrackingExecutor | None = None,
+) -> ClubApp:
+    clock = clock or SystemClock()
+    client = client or make_client(settings)
+    executor = executor or TrackingExecutor()
+    deps = Deps(settings=settings, db=db, clock=clock, client=client)
+    bolt = App(
+        client=client,
+        signing_secret=settings.signing_secret or "",
+        request_verification_enabled=not settings.socket_mode,
+        listener_executor=executor,
+        logger=logging.getLogger("clubbot.bolt"),
+    )
+    bolt.use(_inject(deps))
+    bolt.use(_deduplicate_events)
+    bolt.error(_on_error)
+    router = CommandRouter()
+    wiring = Wiring(bolt)
+    for register in FEATURES:
+        register(wiring, router)
+    roles.seed_organisers(db, settings.organisers, clock.now())
+    return ClubApp(bolt=bolt, deps=deps, router=router, executor=executor, wiring=wiring)
+
+
+def _inject(deps: Deps) -> Callable[..., Any]:
+    def inject_deps(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+        context[CONTEXT_KEY] = deps
+        return next()
+
+    return inject_deps
+
+
+def _deduplicate_events(
+    body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
+) -> BoltResponse | None:
+    event_id = body.get("event_id")
+    if body.get("type") != "event_callback" or not event_id:
+        return next()
+    deps: Deps = context[CONTEXT_KEY]
+    if events.first_delivery(deps.db, event_id, deps.clock.now()):
+        return next()
+    log.info("duplicate event ignored event_id=%s", event_id)
+    return BoltResponse(status=200, body="")
+
+
+def _on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> None:
+    deps: Deps = context[CONTEXT_KEY]
+    report_error(error, body, deps.client)

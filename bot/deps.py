@@ -1,0 +1,21 @@
+"""What every listener, service call and job needs, carried in the Bolt context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.clock import Clock
+from bot.config import Settings
+from storage.db import Database
+
+CONTEXT_KEY = "club"
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    db: Database
+    clock: Clock
+    client: WebClient

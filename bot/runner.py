@@ -1,0 +1,39 @@
+"""`clubbot run`: migrate, build the app, start the scheduler, then serve."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.web import make_server
+from schedules.scheduler import build_scheduler
+from storage import migrate
+from storage.db import Database
+
+log = logging.getLogger("clubbot.run")
+
+
+def run(settings: Settings, host: str = "0.0.0.0") -> int:
+    db = Database(settings.database_url)
+    migrate.upgrade(db)
+    log.info("database ready dialect=%s revision=%s", db.dialect, migrate.current_revision(db))
+    club = create_app(settings, db=db)
+    scheduler = build_scheduler(club.deps)
+    scheduler.start()
+    try:
+        if settings.app_token:
+            log.info("connecting to Slack in Socket Mode")
+            SocketModeHandler(club.bolt, settings.app_token).start()
+        else:
+            server = make_server(club, host, settings.port)
+            log.info(
+                "listening on http://%s:%d/slack/events (health: /healthz)", host, settings.port
+            )
+            server.run()
+    finally:
+        scheduler.shutdown(wait=False)
+        club.executor.shutdown(wait=True)
+    return 0

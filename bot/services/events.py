@@ -1,0 +1,35 @@
+"""Idempotency for the Events API: remember event ids, forget them after a day."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import Database
+from storage.repositories import members
+
+# Slack retries for about 5 minutes; a day of memory is ample and stays small.
+EVENT_MEMORY = timedelta(days=1)
+
+
+def first_delivery(db: Database, event_id: str, now: datetime) -> bool:
+    """Record the event id; False when it was already handled (a retry or replay)."""
+    try:
+        with db.transaction() as session:
+            members.record_event(session, event_id, now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def prune_processed_events(db: Database, now: datetime) -> int:
+    with db.transaction() as session:
+        return members.prune_events(session, now - EVENT_MEMORY)
+
+
+def touch_member(db: Database, user_id: str, now: datetime) -> None:
+    """Note that a person did something (for nudges and club health)."""
+    with db.transaction() as session:
+        member = members.get_or_create(session, user_id, now)
+        member.last_active_at = now

@@ -1,0 +1,40 @@
+"""The HTTP face of `clubbot run`: Slack's endpoint and a health check, on waitress."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import create_server
+
+from bot.app import ClubApp
+
+log = logging.getLogger("clubbot.web")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+StartResponse = Callable[..., Any]
+
+
+def wsgi_app(club: ClubApp) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    slack = SlackRequestHandler(club.bolt, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
+            healthy = club.deps.db.ping()
+            body = json.dumps({"ok": healthy, "database": "up" if healthy else "down"}).encode()
+            status = "200 OK" if healthy else "503 Service Unavailable"
+            start_response(status, [("Content-Type", "application/json")])
+            return [body]
+        return slack(environ, start_response)
+
+    return application
+
+
+def make_server(club: ClubApp, host: str, port: int) -> Any:
+    """A waitress server; `.run()` serves, `.close()` stops, `.effective_port` tells the port."""
+    return create_server(wsgi_app(club), host=host, port=port, threads=8, ident="clubbot")

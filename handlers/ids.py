@@ -1,0 +1,6 @@
+"""Every command, action id and callback id clubbot listens to.
+
+tests/test_manifest.py checks these against app.yaml in both directions.
+"""
+
+COMMAND = "/club"

@@ -1,0 +1,49 @@
+"""Registers listeners with Bolt and remembers every Slack identifier it listened to.
+
+tests/test_manifest.py compares what was registered here with app.yaml, so a
+listener can't be added without the manifest asking Slack for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import App
+
+Listener = Callable[..., Any]
+
+
+@dataclass
+class Wiring:
+    app: App
+    commands: set[str] = field(default_factory=set)
+    events: set[str] = field(default_factory=set)
+    actions: set[str] = field(default_factory=set)
+    views: set[str] = field(default_factory=set)
+
+    def command(self, name: str) -> Callable[[Listener], Listener]:
+        self.commands.add(name)
+        return self.app.command(name)
+
+    def event(self, event_type: str, **kwargs: Any) -> Callable[[Listener], Listener]:
+        self.events.add(event_type)
+        return self.app.event(event_type, **kwargs)
+
+    def message(self, **kwargs: Any) -> Callable[[Listener], Listener]:
+        self.events.add("message")
+        return self.app.message(**kwargs)
+
+    def action(self, action_id: str | re.Pattern[str]) -> Callable[[Listener], Listener]:
+        self.actions.add(action_id if isinstance(action_id, str) else action_id.pattern)
+        return self.app.action(action_id)
+
+    def view(self, callback_id: str) -> Callable[[Listener], Listener]:
+        self.views.add(callback_id)
+        return self.app.view(callback_id)
+
+    def view_closed(self, callback_id: str) -> Callable[[Listener], Listener]:
+        self.views.add(callback_id)
+        return self.app.view_closed(callback_id)

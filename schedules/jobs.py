@@ -1,0 +1,50 @@
+"""Scheduled job functions. Module-level callables that only call services.
+
+APScheduler's SQLAlchemy job store keeps jobs by `module:function` reference,
+so renaming one of these is a migration. The running app binds its Deps here
+at start, because job stores cannot pickle clients or engines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.deps import Deps
+from bot.services import events
+
+log = logging.getLogger("clubbot.jobs")
+
+_deps: Deps | None = None
+# Feature modules add the due-work they want run on every tick: fn(deps) -> None.
+TICK_TASKS: list[Callable[[Deps], None]] = []
+
+
+def bind(deps: Deps | None) -> None:
+    global _deps
+    _deps = deps
+
+
+def _bound() -> Deps:
+    if _deps is None:
+        raise RuntimeError("scheduled job ran before the app bound its dependencies")
+    return _deps
+
+
+def prune_events() -> None:
+    deps = _bound()
+    removed = events.prune_processed_events(deps.db, deps.clock.now())
+    log.info("pruned processed events count=%d", removed)
+
+
+def tick() -> None:
+    """Run every feature's due work once; each task guards its own failures."""
+    run_due_work(_bound())
+
+
+def run_due_work(deps: Deps) -> None:
+    for task in TICK_TASKS:
+        try:
+            task(deps)
+        except Exception:
+            log.exception("due work failed task=%s", getattr(task, "__name__", task))

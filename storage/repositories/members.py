@@ -1,0 +1,58 @@
+"""Queries about people and their roles, named for what they answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from storage.models import Member, ProcessedEvent, RoleGrant
+
+
+def get_or_create(session: Session, user_id: str, now: datetime) -> Member:
+    member = session.get(Member, user_id)
+    if member is None:
+        member = Member(user_id=user_id, first_seen_at=now)
+        session.add(member)
+        session.flush()
+    return member
+
+
+def granted_roles(session: Session, user_id: str) -> list[str]:
+    return list(session.scalars(select(RoleGrant.role).where(RoleGrant.user_id == user_id)))
+
+
+def users_with_role(session: Session, role: str) -> list[str]:
+    query = select(RoleGrant.user_id).where(RoleGrant.role == role).order_by(RoleGrant.granted_at)
+    return list(session.scalars(query))
+
+
+def grant(session: Session, user_id: str, role: str, by: str | None, now: datetime) -> bool:
+    """Give a role; False when the person already had it."""
+    get_or_create(session, user_id, now)
+    existing = session.scalar(
+        select(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.role == role)
+    )
+    if existing is not None:
+        return False
+    session.add(RoleGrant(user_id=user_id, role=role, granted_by=by, granted_at=now))
+    session.flush()
+    return True
+
+
+def revoke(session: Session, user_id: str, role: str) -> bool:
+    result = session.execute(
+        delete(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.role == role)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def record_event(session: Session, event_id: str, now: datetime) -> None:
+    session.add(ProcessedEvent(event_id=event_id, received_at=now))
+    session.flush()
+
+
+def prune_events(session: Session, older_than: datetime) -> int:
+    result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < older_than))
+    return int(result.rowcount)  # type: ignore[attr-defined]
