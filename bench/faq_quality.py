@@ -1,0 +1,201 @@
+"""FAQ matcher quality on HINT3 (or any data laid out like it).
+
+    python bench/faq_quality.py DATA_DIR [--version v2] [--semantic] [--fit] [--loo]
+
+DATA_DIR holds `<version>/{train,test}/<bot>_{train,test}.csv` with header `sentence,label`.
+Each training label becomes one FAQ entry whose phrasings are its training sentences; each
+test sentence is a question; label NO_NODES_DETECTED marks questions to abstain on.
+
+--fit   fit the confidence calibration and threshold on the TRAINING files only (leave-one-out,
+        see FaqMatcher.calibration_samples) and print the constants to paste into
+        bot/domain/faq_match.py. Test files are not read.
+--loo   print leave-one-out top-1 on the training files (for tuning without the test set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import rankdata
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.domain.faq_match import (  # noqa: E402
+    Calibration,
+    FaqDocument,
+    FaqMatcher,
+)
+from bot.domain.semantic import SentenceEncoder  # noqa: E402
+
+OUT_OF_SCOPE = "NO_NODES_DETECTED"
+
+
+def read_rows(path: Path) -> list[tuple[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [(row["sentence"], row["label"]) for row in csv.DictReader(handle)]
+
+
+def build_documents(train: list[tuple[str, str]]) -> tuple[list[FaqDocument], dict[str, int]]:
+    by_label: dict[str, list[str]] = {}
+    for sentence, label in train:
+        by_label.setdefault(label, []).append(sentence)
+    ids = {label: i for i, label in enumerate(sorted(by_label))}
+    docs = [
+        FaqDocument(entry_id=ids[label], question=texts[0], phrasings=tuple(texts[1:]))
+        for label, texts in sorted(by_label.items())
+    ]
+    return docs, ids
+
+
+def bots(data_dir: Path, version: str) -> list[str]:
+    train_dir = data_dir / version / "train"
+    names = sorted(p.name[: -len("_train.csv")] for p in train_dir.glob("*_train.csv"))
+    return [n for n in names if not n.endswith("_subset")]
+
+
+def auroc(positive: np.ndarray, negative: np.ndarray) -> float:
+    """Probability a random positive outranks a random negative (ties count half)."""
+    if len(positive) == 0 or len(negative) == 0:
+        return float("nan")
+    ranks = rankdata(np.concatenate([positive, negative]))
+    pos_rank_sum = ranks[: len(positive)].sum()
+    u = pos_rank_sum - len(positive) * (len(positive) + 1) / 2
+    return float(u / (len(positive) * len(negative)))
+
+
+@dataclass
+class Tally:
+    in_scope: int = 0
+    top1: int = 0
+    rr: float = 0.0
+    handled: int = 0
+    total: int = 0
+    pos_conf: list[float] | None = None
+    neg_conf: list[float] | None = None
+
+    def __post_init__(self) -> None:
+        self.pos_conf = []
+        self.neg_conf = []
+
+    def add(self, other: Tally) -> None:
+        self.in_scope += other.in_scope
+        self.top1 += other.top1
+        self.rr += other.rr
+        self.handled += other.handled
+        self.total += other.total
+        assert self.pos_conf is not None and self.neg_conf is not None
+        self.pos_conf += other.pos_conf or []
+        self.neg_conf += other.neg_conf or []
+
+    def line(self, name: str) -> str:
+        top1 = self.top1 / max(self.in_scope, 1)
+        mrr = self.rr / max(self.in_scope, 1)
+        roc = auroc(np.asarray(self.pos_conf), np.asarray(self.neg_conf))
+        handled = self.handled / max(self.total, 1)
+        return (
+            f"{name:<14} top1 {top1:6.1%}  MRR@5 {mrr:.3f}  AUROC {roc:.3f}  "
+            f"handled-right {handled:6.1%}  (in-scope {self.in_scope}, "
+            f"out-of-scope {self.total - self.in_scope})"
+        )
+
+
+def evaluate(matcher: FaqMatcher, ids: dict[str, int], test: list[tuple[str, str]]) -> Tally:
+    tally = Tally()
+    assert tally.pos_conf is not None and tally.neg_conf is not None
+    for sentence, label in test:
+        decision = matcher.decide(sentence, k=5)
+        conf = decision.best.confidence if decision.best else 0.0
+        tally.total += 1
+        if label == OUT_OF_SCOPE or label not in ids:
+            tally.neg_conf.append(conf)
+            tally.handled += not decision.answered
+            continue
+        tally.in_scope += 1
+        ranked = [c.entry_id for c in decision.candidates]
+        want = ids[label]
+        correct = bool(ranked) and ranked[0] == want
+        tally.top1 += correct
+        tally.rr += 1 / (ranked.index(want) + 1) if want in ranked else 0.0
+        tally.handled += decision.answered and correct
+        if correct:
+            tally.pos_conf.append(conf)
+    return tally
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> np.ndarray:
+    """Newton-Raphson logistic regression with a light L2 penalty; returns [bias, *weights]."""
+    design = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(design.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-design @ w))
+        grad = design.T @ (p - y) + l2 * w
+        hess = design.T @ (design * (p * (1 - p))[:, None]) + l2 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def fit(data_dir: Path, version: str, encoder: SentenceEncoder | None) -> None:
+    feats, correct, in_scope = [], [], []
+    for bot in bots(data_dir, version):
+        docs, _ = build_documents(read_rows(data_dir / version / "train" / f"{bot}_train.csv"))
+        f, c, s = FaqMatcher(docs, encoder=encoder).calibration_samples()
+        feats.append(f)
+        correct.append(c)
+        in_scope.append(s)
+        print(f"{bot:<14} leave-one-out top1 {c[s].mean():6.1%} over {s.sum()} phrasings")
+    x, y, s = np.vstack(feats), np.concatenate(correct), np.concatenate(in_scope)
+    w = fit_logistic(x, y.astype(float))
+    cal = Calibration(bias=w[0], w_score=w[1], w_margin=w[2], w_coverage=w[3])
+    conf = np.array([cal.confidence(*row) for row in x])
+    # Handled right on the simulated questions: in-scope answered correctly, or abstained on.
+    grid = np.linspace(0.05, 0.95, 91)
+    rates = [float(np.mean(np.where(s, (conf >= t) & y, conf < t))) for t in grid]
+    best = int(np.argmax(rates))
+    print(f"simulated AUROC {auroc(conf[s & y], conf[~s]):.3f}")
+    print(
+        f"Calibration(bias={w[0]:.3f}, w_score={w[1]:.3f}, w_margin={w[2]:.3f}, "
+        f"w_coverage={w[3]:.3f})"
+    )
+    print(f"DEFAULT_THRESHOLD = {grid[best]:.2f}  (simulated handled-right {rates[best]:.1%})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--version", default="v2")
+    parser.add_argument("--semantic", action="store_true", help="blend sentence embeddings")
+    parser.add_argument("--fit", action="store_true", help="fit calibration on train only")
+    parser.add_argument("--loo", action="store_true", help="leave-one-out top-1 on train")
+    args = parser.parse_args(argv)
+
+    encoder: SentenceEncoder | None = None
+    if args.semantic:
+        from bot.domain.semantic import load_default_encoder
+
+        encoder = load_default_encoder()
+    if args.fit or args.loo:
+        fit(args.data_dir, args.version, encoder)
+        return 0
+
+    overall = Tally()
+    for bot in bots(args.data_dir, args.version):
+        root = args.data_dir / args.version
+        docs, ids = build_documents(read_rows(root / "train" / f"{bot}_train.csv"))
+        matcher = FaqMatcher(docs, encoder=encoder)
+        tally = evaluate(matcher, ids, read_rows(root / "test" / f"{bot}_test.csv"))
+        print(tally.line(bot))
+        overall.add(tally)
+    print(overall.line("overall"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
