@@ -47,7 +47,8 @@ _WHO = {
 
 def roles_of(granted: Iterable[str]) -> frozenset[Role]:
     """Everybody is a member; grants add mentor and organiser."""
-    return frozenset({Role.MEMBER, *(Role(role) for role in granted if role in Role)})
+    known = {role.value for role in Role}
+    return frozenset({Role.MEMBER, *(Role(role) for role in granted if role in known)})
 
 
 def may(roles: frozenset[Role], action: Action) -> bool:
