@@ -25,12 +25,13 @@ from scipy.stats import rankdata
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.domain.faq_match import (  # noqa: E402
+from bot.domain.faq_match import (
+    FEATURES,
     Calibration,
     FaqDocument,
     FaqMatcher,
 )
-from bot.domain.semantic import SentenceEncoder  # noqa: E402
+from bot.domain.semantic import SentenceEncoder
 
 OUT_OF_SCOPE = "NO_NODES_DETECTED"
 
@@ -153,17 +154,15 @@ def fit(data_dir: Path, version: str, encoder: SentenceEncoder | None) -> None:
         print(f"{bot:<14} leave-one-out top1 {c[s].mean():6.1%} over {s.sum()} phrasings")
     x, y, s = np.vstack(feats), np.concatenate(correct), np.concatenate(in_scope)
     w = fit_logistic(x, y.astype(float))
-    cal = Calibration(bias=w[0], w_score=w[1], w_margin=w[2], w_coverage=w[3])
-    conf = np.array([cal.confidence(*row) for row in x])
+    cal = Calibration(bias=float(w[0]), weights=tuple(float(v) for v in w[1:]))
+    conf = np.array([cal.confidence(row) for row in x])
     # Handled right on the simulated questions: in-scope answered correctly, or abstained on.
     grid = np.linspace(0.05, 0.95, 91)
     rates = [float(np.mean(np.where(s, (conf >= t) & y, conf < t))) for t in grid]
     best = int(np.argmax(rates))
     print(f"simulated AUROC {auroc(conf[s & y], conf[~s]):.3f}")
-    print(
-        f"Calibration(bias={w[0]:.3f}, w_score={w[1]:.3f}, w_margin={w[2]:.3f}, "
-        f"w_coverage={w[3]:.3f})"
-    )
+    weights = ", ".join(f"{v:.3f}" for v in w[1:])
+    print(f"Calibration(bias={w[0]:.3f}, weights=({weights}))  # {', '.join(FEATURES)}")
     print(f"DEFAULT_THRESHOLD = {grid[best]:.2f}  (simulated handled-right {rates[best]:.1%})")
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -67,17 +67,19 @@ class Decision:
     candidates: tuple[Candidate, ...]
 
 
+# What the confidence model sees of a candidate, in this order (see `_features`).
+FEATURES = ("score", "margin", "coverage", "word", "char", "support", "inverse_length")
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Logistic model from match features to confidence; fitted by bench/faq_quality.py."""
 
     bias: float
-    w_score: float
-    w_margin: float
-    w_coverage: float
+    weights: tuple[float, ...]
 
-    def confidence(self, score: float, margin: float, coverage: float) -> float:
-        z = self.bias + self.w_score * score + self.w_margin * margin + self.w_coverage * coverage
+    def confidence(self, features: Sequence[float]) -> float:
+        z = self.bias + sum(w * f for w, f in zip(self.weights, features, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -91,9 +93,11 @@ class Weights:
 
 
 # Fitted by `bench/faq_quality.py --fit` on HINT3 v2 train (see module docstring).
-LEXICAL_CALIBRATION = Calibration(bias=-4.059, w_score=3.906, w_margin=4.512, w_coverage=0.509)
+LEXICAL_CALIBRATION = Calibration(
+    bias=-3.720, weights=(2.981, 6.099, -0.330, -0.493, 1.594, 1.846, -2.178)
+)
 SEMANTIC_CALIBRATION = LEXICAL_CALIBRATION
-DEFAULT_THRESHOLD: float = 0.48
+DEFAULT_THRESHOLD: float = 0.44
 SEMANTIC_WEIGHTS = Weights(word=0.3, char=0.3, semantic=0.4)
 
 _K1 = 1.2
@@ -101,6 +105,7 @@ _B = 0.75
 _FUZZY_DISCOUNT = 0.8  # a corrected typo is weaker evidence than the word itself
 _FUZZY_MIN_LEN = 4  # below this, one edit turns a word into too many others
 _NGRAMS = (3, 4, 5)
+_SOFTMAX_TAU = 0.1
 
 
 class _Postings:
@@ -162,12 +167,13 @@ def _within_one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-@dataclass
-class _Query:
-    words: list[str]
-    stems: list[str]
-    char: dict[int, float] = field(default_factory=dict)
-    char_norm: float = 0.0
+@dataclass(frozen=True)
+class _Scores:
+    total: np.ndarray  # blended score per text
+    word: np.ndarray  # normalised BM25 per text
+    char: np.ndarray  # character n-gram cosine per text
+    coverage: float  # share of the question's distinct stems found in the index
+    length: int  # distinct content stems in the question
 
 
 class FaqMatcher:
@@ -291,20 +297,18 @@ class FaqMatcher:
                 best = term
         return best
 
-    def _text_scores(
-        self, question: str, hidden: np.ndarray | None = None
-    ) -> tuple[np.ndarray, float]:
-        """Per-text blended scores and the share of question words the index knows."""
+    def _text_scores(self, question: str, hidden: np.ndarray | None = None) -> _Scores | None:
+        """Per-text channel scores, or None when the question has no content words."""
         words = tn.content_tokens(question)
         n = len(self._owner)
         if not words or n == 0:
-            return np.zeros(n), 0.0
+            return None
 
         terms: list[int] = []
         term_weights: list[float] = []
         ideal = 0.0
-        known_words = 0
-        for stem in dict.fromkeys(tn.stem(w) for w in words):
+        stems = list(dict.fromkeys(tn.stem(w) for w in words))
+        for stem in stems:
             term = self._vocab.get(stem)
             weight = 1.0
             if term is not None and not self._known(self._words, term, hidden):
@@ -315,7 +319,6 @@ class FaqMatcher:
             if term is None:
                 ideal += self._unknown_idf
                 continue
-            known_words += 1
             ideal += float(self._idf[term])
             terms.append(term)
             term_weights.append(weight)
@@ -344,31 +347,63 @@ class FaqMatcher:
         total /= wts.word + wts.char + wts.semantic
         if hidden is not None:
             total[hidden] = 0.0
-        coverage = known_words / len(dict.fromkeys(tn.stem(w) for w in words))
-        return total, coverage
+        return _Scores(total, word, char, len(terms) / len(stems), len(stems))
+
+    def _features(
+        self, scores: _Scores, entry_scores: np.ndarray, idx: int, other: float
+    ) -> list[float]:
+        lo = int(self._starts[idx])
+        hi = int(self._starts[idx + 1]) if idx + 1 < len(self._starts) else len(self._owner)
+        own = scores.total[lo:hi]
+        best_text = lo + int(np.argmax(own))
+        # Support: the entry's second-best text. Agreement of several phrasings is stronger
+        # evidence than one lucky overlap.
+        support = float(np.partition(own, -2)[-2]) if len(own) > 1 else 0.0
+        score = float(entry_scores[idx])
+        return [
+            score,
+            score - other,
+            scores.coverage,
+            float(scores.word[best_text]),
+            float(scores.char[best_text]),
+            support,
+            1.0 / scores.length,
+        ]
+
+    def _entry_scores(self, total: np.ndarray) -> np.ndarray:
+        best = np.maximum.reduceat(total, self._starts)
+        if _SOFTMAX_TAU <= 0:
+            return best
+        # Soft-max: the best text plus a small bonus per other text that scores nearly as well.
+        near = np.exp((total - best[self._owner]) / _SOFTMAX_TAU) * (total > 0)
+        mass = np.maximum(np.add.reduceat(near, self._starts), 1.0)
+        return np.minimum(best + _SOFTMAX_TAU * np.log(mass), 1.0) * (best > 0)
 
     def _rank(
         self, question: str, k: int, hidden: np.ndarray | None = None
-    ) -> tuple[tuple[Candidate, ...], tuple[float, float, float] | None]:
+    ) -> tuple[tuple[Candidate, ...], list[float] | None]:
         if not self._entry_ids or k <= 0:
             return (), None
-        text_scores, coverage = self._text_scores(question, hidden)
-        entry_scores = np.maximum.reduceat(text_scores, self._starts)
+        scores = self._text_scores(question, hidden)
+        if scores is None:
+            return (), None
+        entry_scores = self._entry_scores(scores.total)
         top_n = min(k + 1, len(entry_scores))
         top = np.argpartition(-entry_scores, top_n - 1)[:top_n]
         top = top[np.argsort(-entry_scores[top], kind="stable")]
         top = [int(i) for i in top if entry_scores[i] > 0]
         out: list[Candidate] = []
-        first_features: tuple[float, float, float] | None = None
+        first: list[float] | None = None
         for rank, idx in enumerate(top[:k]):
-            score = float(entry_scores[idx])
-            other = top[1] if rank == 0 and len(top) > 1 else (top[0] if rank else None)
-            margin = score - (float(entry_scores[other]) if other is not None else 0.0)
+            # Margin against the best other entry: the runner-up for the top, else the top.
+            other_idx = (top[1] if len(top) > 1 else None) if rank == 0 else top[0]
+            other = float(entry_scores[other_idx]) if other_idx is not None else 0.0
+            features = self._features(scores, entry_scores, idx, other)
             if rank == 0:
-                first_features = (score, margin, coverage)
-            conf = self._calibration.confidence(score, margin, coverage)
-            out.append(Candidate(self._entry_ids[idx], score, conf))
-        return tuple(out), first_features
+                first = features
+            conf = self._calibration.confidence(features)
+            out.append(Candidate(self._entry_ids[idx], features[0], conf))
+        return tuple(out), first
 
     # -- public API ---------------------------------------------------------------------
 
@@ -391,11 +426,11 @@ class FaqMatcher:
         Returns (features, correct, in_scope): for every text of every entry with 2+ texts,
         one in-scope sample (the text asked with only itself hidden; correct when its entry
         still ranks first) and, for every text, one out-of-scope sample (asked with its whole
-        entry hidden). Features are [score, margin, coverage] of the top candidate, zeros
+        entry hidden). Features (see FEATURES) are the top candidate's, zeros
         when nothing matched.
         """
         texts = self._raw_texts
-        feats: list[tuple[float, float, float]] = []
+        feats: list[list[float]] = []
         correct: list[bool] = []
         in_scope: list[bool] = []
         n = len(self._owner)
@@ -406,12 +441,12 @@ class FaqMatcher:
                 hidden = np.zeros(n, dtype=bool)
                 hidden[text_id] = True
                 cands, f = self._rank(text, 1, hidden)
-                feats.append(f or (0.0, 0.0, 0.0))
+                feats.append(f or [0.0] * len(FEATURES))
                 correct.append(bool(cands) and cands[0].entry_id == self._entry_ids[entry])
                 in_scope.append(True)
             hidden = self._owner == entry
             _, f = self._rank(text, 1, hidden)
-            feats.append(f or (0.0, 0.0, 0.0))
+            feats.append(f or [0.0] * len(FEATURES))
             correct.append(False)
             in_scope.append(False)
         return np.asarray(feats), np.asarray(correct), np.asarray(in_scope)
