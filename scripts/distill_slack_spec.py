@@ -66,9 +66,7 @@ def distill(spec: dict[str, Any], tiers: dict[str, str]) -> dict[str, dict[str, 
     for method, (req, opt) in OVERRIDES.items():
         entry = methods.setdefault(method, {"required": [], "optional": []})
         entry["required"] = entry["required"] + [n for n in req if n not in entry["required"]]
-        entry["optional"] = [
-            n for n in entry["optional"] + opt if n not in entry["required"]
-        ]
+        entry["optional"] = [n for n in entry["optional"] + opt if n not in entry["required"]]
         entry["optional"] = list(dict.fromkeys(entry["optional"]))
     for method, entry in methods.items():
         entry["tier"] = tiers.get(method)

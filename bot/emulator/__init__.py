@@ -1,0 +1,9 @@
+"""A local Slack: the Web API emulator and the signed-request sender.
+
+Ships in the package because `clubbot console` runs on it; every wire test uses it.
+"""
+
+from bot.emulator.calls import ApiCall
+from bot.emulator.server import SlackEmulator
+
+__all__ = ["ApiCall", "SlackEmulator"]
