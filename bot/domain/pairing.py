@@ -45,7 +45,8 @@ Rounds. :func:`assign_round` pairs many waiting requests at once, maximising the
 total score under mentor capacities (free places = ``capacity -
 active_mentees``), as a minimum-cost full bipartite matching (scipy's LAPJVsp)
 between requests and mentor places, each request also owning a "stay
-unmatched" place of score 0. Small rounds use every eligible pair and are
+unmatched" place of score 0. Between equal totals, earlier requests (in the
+order given, i.e. waiting order) are paired first. Small rounds use every eligible pair and are
 exactly optimal. Large rounds keep each request's best ``top_k`` mentors, each
 mentor's best ``top_k`` requests, and every pair chosen by
 :func:`assign_greedy` (on the benchmark's 1 000 x 2 000 clubs, ``top_k`` = 20
@@ -274,7 +275,8 @@ def pair_reasons(request: MentorRequest, mentor: MentorProfile, now: datetime) -
     shared_hours = (
         f"{_hours_text(overlap)} of working hours shared" if overlap else "no working hours shared"
     )
-    load = f"{mentor.active_mentees} of {mentor.capacity} places taken"
+    places = "place" if mentor.capacity == 1 else "places"
+    load = f"{mentor.active_mentees} of {mentor.capacity} {places} taken"
     reasons = [topics, zones, load, shared_hours, _offered_text(mentor, moment)]
     if request.allow_repeat and mentor.user_id in request.past_mentor_ids:
         reasons.append("mentored you before, as you asked")
@@ -412,9 +414,13 @@ def _optimal_choice(
     edge_of = np.repeat(np.arange(rows.size), copies)
     copy_no = np.arange(edge_of.size) - np.repeat(np.cumsum(copies) - copies, copies)
     place = first_place[cols[edge_of]] + copy_no
-    # cost = 2 - score > 0 (LAPJVsp needs non-zero weights); waiting costs 2 (score 0)
-    cost = (2 * _MICRO - micro[rows, cols]).astype(np.float64)
-    data = np.concatenate([cost[edge_of], np.full(n_req, 2.0 * _MICRO)])
+    # cost = 2 - score > 0 (LAPJVsp needs non-zero weights); waiting costs 2 (score 0).
+    # Scaled by n_req + 1 so that, between equal totals, a small extra cost for
+    # leaving an earlier request waiting makes the earliest requests win.
+    scale = float(n_req + 1)
+    cost = (2 * _MICRO - micro[rows, cols]).astype(np.float64) * scale
+    wait = 2.0 * _MICRO * scale + np.arange(n_req, 0, -1, dtype=np.float64)
+    data = np.concatenate([cost[edge_of], wait])
     r = np.concatenate([rows[edge_of], np.arange(n_req)])
     c = np.concatenate([place, n_places + np.arange(n_req)])
     graph = csr_array((data, (r, c)), shape=(n_req, n_places + n_req))
