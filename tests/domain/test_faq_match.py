@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -14,7 +16,7 @@ from bot.domain.faq_match import (
     FaqDocument,
     FaqMatcher,
 )
-from bot.domain.semantic import SentenceEncoder, normalise_rows
+from bot.domain.semantic import SentenceEncoder, _model_path, normalise_rows
 from bot.domain.text_normalise import content_tokens, strip_slack_markup, tokens
 
 BLOG, CUSTOMERS, MENTOR, EVENTS, EXPENSES = 1, 2, 3, 4, 5
@@ -203,3 +205,10 @@ def test_candidates_are_plain_values() -> None:
     assert c == Candidate(1, 0.5, 0.7)
     with pytest.raises(AttributeError):
         c.score = 1.0  # type: ignore[misc]
+
+
+def test_the_packaged_model_path_is_found_without_the_network(tmp_path: Path) -> None:
+    with_getter = SimpleNamespace(get_model_path=lambda: tmp_path / "model", __file__="x")
+    assert _model_path(with_getter) == str(tmp_path / "model")
+    bare = SimpleNamespace(__file__=str(tmp_path / "__init__.py"))
+    assert _model_path(bare) == str(tmp_path / "model")
