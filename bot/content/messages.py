@@ -36,7 +36,7 @@ __all__ = [
 MilestoneKind = Literal["first_helpful_answer", "month_active", "kudos_received"]
 MILESTONE_KINDS: tuple[str, ...] = get_args(MilestoneKind)
 
-#: Longest piece of a person's free text quoted back in one message.
+#: Longest piece of a person's free text quoted back in one message (escaped characters).
 FREE_TEXT_MAX_CHARS = 500
 #: Longest single mentoring topic, and how many topics are listed at most.
 TOPIC_MAX_CHARS = 80
@@ -68,19 +68,25 @@ def _channel(channel_id: str) -> str:
     return f"<#{channel_id}>"
 
 
-def _clip(text: str, limit: int) -> str:
-    """Collapse whitespace and cut to ``limit`` characters (before escaping)."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _cut(escaped: str, limit: int) -> str:
+    """Cut already-escaped text to ``limit`` characters without splitting an entity."""
+    if len(escaped) <= limit:
+        return escaped
+    if limit <= 1:
+        return ""
+    head = re.sub(r"&[a-z]{0,3}$", "", escaped[: limit - 1])
+    return head.rstrip() + "…"
 
 
 def _free(text: str, limit: int = FREE_TEXT_MAX_CHARS) -> str:
-    """A person's free text, clipped and escaped, ready to quote.
+    """A person's free text, escaped and cut to ``limit`` characters, ready to quote.
 
-    Mentions Slack escaped in a slash command (``<@U123|sam>``) become plain
-    ``@sam`` first: readable, and nobody gets pinged by someone else's text.
+    Whitespace is collapsed. Mentions Slack escaped in a slash command
+    (``<@U123|sam>``) become a plain ``@sam`` first: readable, and nobody gets
+    pinged by someone else's text.
     """
-    return escape_mrkdwn(_clip(_NAMED_REF.sub(r"\1\2", text), limit))
+    text = " ".join(text[: limit * 4].split())
+    return _cut(escape_mrkdwn(_NAMED_REF.sub(r"\1\2", text)), limit)
 
 
 def _escape_once(text: str) -> str:
@@ -88,24 +94,34 @@ def _escape_once(text: str) -> str:
     return _BARE_AMP.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _escape_keeping_dates(text: str) -> str:
+def _escape_keeping_dates(text: str, limit: int = 700) -> str:
     """Escape ``text`` but keep Slack ``<!date^…>`` tokens working.
 
     Lets callers pass a meeting line such as ``"Club meeting, <!date^…|…>"``
     where the title came from a person: everything except the date tokens is
     escaped, so ``<!channel>`` or a forged link in the title stays inert.
     Text that is already escaped (as :func:`meeting_line` returns it) is not
-    escaped twice.
+    escaped twice. The result is at most ``limit`` characters.
     """
-    text = _clip(text, FREE_TEXT_MAX_CHARS)
-    parts: list[str] = []
+    text = " ".join(text[: limit * 4].split())
+    pieces: list[tuple[bool, str]] = []
     last = 0
     for match in _DATE_TOKEN.finditer(text):
-        parts.append(_escape_once(text[last : match.start()]))
-        parts.append(match.group(0))
+        pieces.append((False, text[last : match.start()]))
+        pieces.append((True, match.group(0)))
         last = match.end()
-    parts.append(_escape_once(text[last:]))
-    return "".join(parts)
+    pieces.append((False, text[last:]))
+    out: list[str] = []
+    budget = limit
+    for is_token, piece in pieces:
+        rendered = piece if is_token else _escape_once(piece)
+        if len(rendered) > budget:
+            if not is_token:
+                out.append(_cut(rendered, budget))
+            break
+        out.append(rendered)
+        budget -= len(rendered)
+    return "".join(out).strip()
 
 
 def slack_date(unix_ts: int, fallback: str) -> str:
@@ -114,7 +130,7 @@ def slack_date(unix_ts: int, fallback: str) -> str:
     ``fallback`` is shown where Slack cannot localise (notifications, old
     clients), e.g. ``"Thu 5 March, 16:00 UTC"``.
     """
-    safe_fallback = escape_mrkdwn(_clip(fallback, 100)).replace("|", "/")
+    safe_fallback = _free(fallback.replace("|", "/"), 100)
     return f"<!date^{int(unix_ts)}^{{date_short_pretty}} at {{time}}|{safe_fallback}>"
 
 
