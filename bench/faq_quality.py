@@ -143,7 +143,9 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> np.ndarray:
     return w
 
 
-def fit(data_dir: Path, version: str, encoder: SentenceEncoder | None) -> None:
+def fit(
+    data_dir: Path, version: str, encoder: SentenceEncoder | None, constants: bool = True
+) -> None:
     feats, correct, in_scope = [], [], []
     for bot in bots(data_dir, version):
         docs, _ = build_documents(read_rows(data_dir / version / "train" / f"{bot}_train.csv"))
@@ -152,6 +154,8 @@ def fit(data_dir: Path, version: str, encoder: SentenceEncoder | None) -> None:
         correct.append(c)
         in_scope.append(s)
         print(f"{bot:<14} leave-one-out top1 {c[s].mean():6.1%} over {s.sum()} phrasings")
+    if not constants:
+        return
     x, y, s = np.vstack(feats), np.concatenate(correct), np.concatenate(in_scope)
     w = fit_logistic(x, y.astype(float))
     cal = Calibration(bias=float(w[0]), weights=tuple(float(v) for v in w[1:]))
@@ -181,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
 
         encoder = load_default_encoder()
     if args.fit or args.loo:
-        fit(args.data_dir, args.version, encoder)
+        fit(args.data_dir, args.version, encoder, constants=args.fit)
         return 0
 
     overall = Tally()
