@@ -74,9 +74,7 @@ def test_a_typo_still_finds_the_entry(matcher: FaqMatcher) -> None:
     "question",
     ["is it the one that you have?", "what is the weather in Lisbon tomorrow", "", "?!", "  "],
 )
-def test_stop_words_only_or_unrelated_questions_abstain(
-    matcher: FaqMatcher, question: str
-) -> None:
+def test_stop_words_only_or_unrelated_questions_abstain(matcher: FaqMatcher, question: str) -> None:
     assert not matcher.decide(question).answered
 
 
@@ -150,9 +148,7 @@ def test_threshold_decides_between_answer_and_abstain() -> None:
     question = "how to start a blog"
     confidence = FaqMatcher(CLUB_FAQ).rank(question)[0].confidence
     assert FaqMatcher(CLUB_FAQ, threshold=confidence).decide(question).answered
-    assert not FaqMatcher(CLUB_FAQ, threshold=min(1.0, confidence + 1e-6)).decide(
-        question
-    ).answered
+    assert not FaqMatcher(CLUB_FAQ, threshold=min(1.0, confidence + 1e-6)).decide(question).answered
     assert 0.0 < DEFAULT_THRESHOLD < 1.0
 
 
