@@ -244,8 +244,11 @@ def milestone_text(kind: MilestoneKind, **details: str | int) -> str:
 
     - ``first_helpful_answer``: ``user_id`` (who answered).
     - ``month_active``: ``user_id``; optional ``months`` (default 1).
-    - ``kudos_received``: ``user_id`` (who receives), ``from_id`` (who gives),
-      optional ``reason`` (the giver's free text, escaped here).
+    - ``kudos_received``: ``user_id`` (who receives), and either ``from_id``
+      (who gives) with an optional ``reason`` (the giver's free text, escaped
+      here), or a running total as ``count`` (alias ``kudos``, e.g. 5).
+
+    Milestones sent as nudges should carry :func:`nudge_footer` as well.
     """
 
     def need(name: str) -> str:
@@ -267,7 +270,19 @@ def milestone_text(kind: MilestoneKind, **details: str | int) -> str:
             "now. Thanks for being here; every question and comment makes it better."
         )
     if kind == "kudos_received":
-        to, giver = _user(need("user_id")), _user(need("from_id"))
+        to = _user(need("user_id"))
+        if "from_id" not in details:
+            count = int(details.get("count", details.get("kudos", 1)))
+            if count <= 1:
+                return (
+                    f":raised_hands: {to}, a colleague just sent you your first kudos. "
+                    "Thank you for helping!"
+                )
+            return (
+                f":raised_hands: {to}, that's {count} kudos from colleagues now. "
+                "Thank you for all the help you give!"
+            )
+        giver = _user(need("from_id"))
         reason = str(details.get("reason", "")).strip()
         if reason.lower().startswith("for "):
             reason = reason[4:].strip()

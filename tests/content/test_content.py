@@ -378,8 +378,13 @@ def test_milestones() -> None:
     assert "<@U1>" in kudos and "<@U2>" in kudos
     with pytest.raises(ValueError):
         m.milestone_text("birthday", user_id="U1")  # type: ignore[arg-type]
+    assert "first kudos" in m.milestone_text("kudos_received", user_id="U1")
+    assert "5 kudos" in m.milestone_text("kudos_received", user_id="U1", count=5)
+    assert "10 kudos" in m.milestone_text("kudos_received", user_id="U1", kudos="10")
     with pytest.raises(ValueError):
-        m.milestone_text("kudos_received", user_id="U1")
+        m.milestone_text("kudos_received", user_id="U1", from_id="")
+    with pytest.raises(ValueError):
+        m.milestone_text("month_active")
 
 
 def test_mentor_waiting_reminder() -> None:
@@ -417,6 +422,7 @@ def _all_texts(free: str) -> dict[str, str]:
         "first_helpful": m.milestone_text("first_helpful_answer", user_id="U1"),
         "month": m.milestone_text("month_active", user_id="U1", months=2),
         "kudos": m.milestone_text("kudos_received", user_id="U1", from_id="U2", reason=free),
+        "kudos_count": m.milestone_text("kudos_received", user_id="U1", count=25),
     }
     for s in PATH_STEPS:
         texts[f"nudge:{s.key}"] = m.inactivity_nudge("U1", s)
