@@ -167,7 +167,7 @@ def format_offset(td: timedelta) -> str:
 
 
 def format_offsets(offsets: tuple[timedelta, ...]) -> str:
-    """``24 h and 1 h before``-ready list: ``24 h, 1 h``."""
+    """``24 h, 1 h``."""
     return ", ".join(format_offset(o) for o in offsets)
 
 
@@ -191,8 +191,8 @@ class _DateSpec:
 
 @dataclass
 class _State:
-    date: _DateSpec | None = None
-    time: time | None = None
+    date_spec: _DateSpec | None = None
+    at: time | None = None
     time_source: str = ""
     repeat: Repeat | None = None
     repeat_source: str = ""
@@ -410,9 +410,9 @@ def _match_date(toks: _Tokens, i: int, st: _State) -> _Result:
         n = 3 if year is not None else 2
         source = " ".join(t.rstrip(",.;") for t in toks.raw[i : i + n])
         spec = _day_month_spec(source, int(day_match.group(1)), _MONTHS[month_tok], year)
-    if st.date is not None:
-        return _two("dates", st.date.source, spec.source)
-    st.date = spec
+    if st.date_spec is not None:
+        return _two("dates", st.date_spec.source, spec.source)
+    st.date_spec = spec
     return n
 
 
@@ -431,9 +431,9 @@ def _match_time(toks: _Tokens, i: int, st: _State) -> _Result:
         return 0
     if isinstance(parsed, ParseProblem):
         return ParseProblem(_bad_time(source).message)
-    if st.time is not None:
+    if st.at is not None:
         return _two("times", st.time_source, source)
-    st.time, st.time_source = parsed, source
+    st.at, st.time_source = parsed, source
     return n
 
 
@@ -619,24 +619,24 @@ def parse_schedule_text(
         zone(tz)
     except ValueError:
         tz = "UTC"
-    if st.time is None:
+    if st.at is None:
         return ParseProblem(f"Please add a time, such as 15:00 or 3pm. {USAGE}")
-    if st.repeat is Repeat.MONTHLY and st.monthly_nth is None and st.date is None:
+    if st.repeat is Repeat.MONTHLY and st.monthly_nth is None and st.date_spec is None:
         return ParseProblem("Which day of the month? Say e.g. first Tuesday or last Friday.")
-    if st.date is None and st.weekday is None:
+    if st.date_spec is None and st.weekday is None:
         return ParseProblem(
             f"Please add a date, such as 2026-12-03, tomorrow or next Tuesday. {USAGE}"
         )
-    at = st.time
+    at = st.at
     today = now_utc.astimezone(zone(tz)).date()
 
     def future(d: date, t: time) -> bool:
         return to_utc(datetime.combine(d, t), tz) > now_utc
 
-    if st.date is None:
+    if st.date_spec is None:
         base, flexible = today, True
     else:
-        resolved = st.date.resolve(today, at, future)
+        resolved = st.date_spec.resolve(today, at, future)
         if isinstance(resolved, ParseProblem):
             return resolved
         base, flexible = resolved, False
