@@ -4,6 +4,7 @@ Ships in the package because `clubbot console` runs on it; every wire test uses 
 """
 
 from bot.emulator.calls import ApiCall
+from bot.emulator.sender import Delivery, SlackSender, signature
 from bot.emulator.server import SlackEmulator
 
-__all__ = ["ApiCall", "SlackEmulator"]
+__all__ = ["ApiCall", "Delivery", "SlackEmulator", "SlackSender", "signature"]
