@@ -30,6 +30,7 @@ class Delivery:
     body: str
     headers: dict[str, str]
     sent: bytes = b""
+    sent_headers: dict[str, str] = field(default_factory=dict)
     content_type: str = JSON
     payload: dict[str, Any] = field(default_factory=dict)
     response_url: str | None = None
@@ -92,7 +93,7 @@ class SlackSender(InteractionsMixin):
         except urllib.error.HTTPError as error:  # non-2xx is an answer, not a failure
             status, raw, got = error.code, error.read(), dict(error.headers)
         text = raw.decode("utf-8", "replace")
-        return Delivery(status, text, got, body, content_type)
+        return Delivery(status, text, got, body, sent_headers, content_type)
 
     def _send_json(
         self, payload: dict[str, Any], headers: Mapping[str, str] | None = None

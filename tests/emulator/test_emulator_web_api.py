@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.emulator import SlackEmulator
 
-NOW = 1_700_000_000.0  # the emu fixture's frozen clock (conftest.py)
+NOW = 1_700_000_000.0  # the emu fixture's frozen clock (conftest.NOW)
 
 
 def error_of(call: Any) -> dict[str, Any]:
