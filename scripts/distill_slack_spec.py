@@ -28,6 +28,7 @@ OVERRIDES: dict[str, tuple[list[str], list[str]]] = {
     "conversations.history": (["channel"], []),
     "conversations.replies": (["channel", "ts"], []),
     "users.info": (["user"], []),
+    "views.update": (["view"], []),
     # Newer than the 2020 spec; slack-sdk's files_upload_v2 and Socket Mode use them.
     "files.getUploadURLExternal": (["filename", "length"], ["alt_txt", "snippet_type"]),
     "files.completeUploadExternal": (

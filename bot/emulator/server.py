@@ -70,7 +70,7 @@ class SlackEmulator:
         # A short poll keeps stop() quick; serve_forever wakes only to check for shutdown.
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.02},
             name="slack-emulator",
             daemon=True,
         )

@@ -44,7 +44,7 @@ class StubApp:
         self._server.daemon_threads = True
         self.url = f"http://{host}:{self._server.server_address[1]}/slack/events"
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
         self._thread.start()
 

@@ -291,3 +291,45 @@ def test_scheduled_messages(emu: SlackEmulator, client: WebClient) -> None:
 def test_wait_for_calls_times_out_with_what_it_saw(emu: SlackEmulator) -> None:
     with pytest.raises(TimeoutError, match=r"views\.open"):
         emu.wait_for_calls("views.open", timeout=0.01)
+
+
+def test_response_url_can_replace_the_original(emu: SlackEmulator, client: WebClient) -> None:
+    posted = client.chat_postMessage(channel="C1", text="pick one")
+    url = emu.new_response_url("C1", posted["ts"])
+    assert post_json(url, {"replace_original": True, "text": "picked"}) == (200, {"ok": True})
+    stored = emu.stored_message("C1", posted["ts"])
+    assert stored is not None and stored["text"] == "picked"
+    assert post_json(url, {"delete_original": True}) == (200, {"ok": True})
+    assert emu.stored_message("C1", posted["ts"]) is None
+    assert post_json(url, {"text": "t", "blocks": "nope"})[1]["error"] == "invalid_blocks"
+
+
+def test_sender_messages_support_permalinks_and_reactions(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    person = emu.add_message("C1", {"type": "message", "user": "U1", "text": "hi"})
+    link = client.chat_getPermalink(channel="C1", message_ts=person["ts"])["permalink"]
+    assert link.endswith("/archives/C1/p" + person["ts"].replace(".", ""))
+    client.reactions_add(channel="C1", name="wave", timestamp=person["ts"])
+    again = error_of(
+        lambda: client.reactions_add(channel="C1", name="wave", timestamp=person["ts"])
+    )
+    assert again["error"] == "already_reacted"
+    assert error_of(lambda: client.chat_delete(channel="C1", ts=person["ts"]))["error"] == (
+        "cant_delete_message"
+    )
+
+
+def test_posting_needs_membership(emu: SlackEmulator, client: WebClient) -> None:
+    emu.add_channel("C2", "elsewhere", bot_member=False)
+    emu.add_channel("G2", "secret", is_private=True, bot_member=False)
+    assert error_of(lambda: client.chat_postMessage(channel="C2", text="x"))["error"] == (
+        "not_in_channel"
+    )
+    assert error_of(lambda: client.chat_postMessage(channel="G2", text="x"))["error"] == (
+        "channel_not_found"
+    )
+    client.conversations_join(channel="C2")
+    assert client.chat_postMessage(channel="C2", text="x")["ok"]
+    dm = client.chat_postMessage(channel="U1", text="to a user id")
+    assert dm["channel"] == emu.dm_channel_id("U1")
