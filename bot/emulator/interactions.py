@@ -22,6 +22,9 @@ class InteractionsMixin:
     def _send_interaction(self, payload: dict[str, Any]) -> Delivery:
         raise NotImplementedError
 
+    def _name(self, user_id: str) -> str:
+        return self.emulator.user_name(user_id)
+
     def block_action(
         self,
         user_id: str,
@@ -154,6 +157,3 @@ class InteractionsMixin:
             payload.update(trigger_id=self.emulator.new_trigger_id(), response_urls=[])
         payload.update(extra or {})
         return self._send_interaction(payload)
-
-    def _name(self, user_id: str) -> str:
-        return self.emulator.user_name(user_id)

@@ -65,8 +65,7 @@ class SlackEmulator:
             return self
         server = ThreadingHTTPServer(self._address, make_handler(self._dispatcher))
         server.daemon_threads = True
-        host, port = server.server_address[:2]
-        self.workspace.base_url = f"http://{host}:{port}"
+        self.workspace.base_url = f"http://{self._address[0]}:{server.server_address[1]}"
         # A short poll keeps stop() quick; serve_forever wakes only to check for shutdown.
         self._thread = threading.Thread(
             target=server.serve_forever,
@@ -260,7 +259,9 @@ class SlackEmulator:
         for call in self._log.all():
             if call.method not in MESSAGE_METHODS or not call.ok or call.context.get("deleted"):
                 continue
-            landed = {k: call.context[k] for k in ("channel", "ts") if k in call.context}
+            landed: dict[str, Any] = {
+                k: call.context[k] for k in ("channel", "ts") if k in call.context
+            }
             if channel is None or landed.get("channel") == channel:
                 said.append({**call.args, **landed})
         return said

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from slack_sdk.signature import SignatureVerifier
+from slack_sdk.signature import Clock, SignatureVerifier
 
 from bot.emulator import SlackEmulator, SlackSender
 from bot.emulator.stub_app import StubApp
@@ -42,7 +42,7 @@ def test_signature_verifies_with_slack_sdk(sender: SlackSender, receiver: StubAp
     )
 
 
-class _FixedClock:
+class _FixedClock(Clock):
     def now(self) -> float:
         return CLOCK
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import urllib.error
 import urllib.request
 from typing import Any
@@ -10,7 +11,6 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.emulator import SlackEmulator
@@ -21,7 +21,7 @@ NOW = 1_700_000_000.0  # the emu fixture's frozen clock (conftest.NOW)
 def error_of(call: Any) -> dict[str, Any]:
     with pytest.raises(SlackApiError) as caught:
         call()
-    data: dict[str, Any] = caught.value.response.data  # type: ignore[assignment]
+    data: dict[str, Any] = caught.value.response.data
     return data
 
 
@@ -168,7 +168,7 @@ def test_rate_limit_is_retried_and_delivered_once(
     emu: SlackEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The SDK sleeps Retry-After plus random() seconds; pin the jitter to keep this instant.
-    monkeypatch.setattr(builtin_handlers.random, "random", lambda: 0.0)
+    monkeypatch.setattr(random, "random", lambda: 0.0)
     client = WebClient(
         base_url=emu.api_url,
         token=emu.bot_token,

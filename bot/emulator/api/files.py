@@ -66,7 +66,7 @@ def complete_upload(ws: Workspace, args: Args) -> Reply:
     channels = _channels(ws, args)
     done: list[UploadedFile] = []
     for entry in entries:
-        uploaded = ws.files.get(entry.get("id")) if isinstance(entry, dict) else None
+        uploaded = ws.files.get(str(entry.get("id"))) if isinstance(entry, dict) else None
         if uploaded is None or uploaded.content is None or uploaded.completed:
             raise SlackError("file_not_found")
         done.append(uploaded)
