@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,10 +31,26 @@ from bot.domain.faq_match import (
     Calibration,
     FaqDocument,
     FaqMatcher,
+    Weights,
 )
 from bot.domain.semantic import SentenceEncoder
 
 OUT_OF_SCOPE = "NO_NODES_DETECTED"
+
+
+class CachedEncoder:
+    """Memoises an encoder per text: --fit asks every training phrasing many times."""
+
+    def __init__(self, inner: SentenceEncoder) -> None:
+        self._inner = inner
+        self._memo: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        if missing:
+            vectors = np.asarray(self._inner.encode(missing))
+            self._memo.update(zip(missing, vectors, strict=True))
+        return np.stack([self._memo[t] for t in texts])
 
 
 def read_rows(path: Path) -> list[tuple[str, str]]:
@@ -144,16 +161,22 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> np.ndarray:
 
 
 def fit(
-    data_dir: Path, version: str, encoder: SentenceEncoder | None, constants: bool = True
+    data_dir: Path,
+    version: str,
+    encoder: SentenceEncoder | None,
+    constants: bool = True,
+    weights: Weights | None = None,
 ) -> None:
     feats, correct, in_scope = [], [], []
     for bot in bots(data_dir, version):
         docs, _ = build_documents(read_rows(data_dir / version / "train" / f"{bot}_train.csv"))
-        f, c, s = FaqMatcher(docs, encoder=encoder).calibration_samples()
+        f, c, s = FaqMatcher(docs, encoder=encoder, weights=weights).calibration_samples()
         feats.append(f)
         correct.append(c)
         in_scope.append(s)
         print(f"{bot:<14} leave-one-out top1 {c[s].mean():6.1%} over {s.sum()} phrasings")
+    all_s = np.concatenate(in_scope)
+    print(f"{'pooled':<14} leave-one-out top1 {np.concatenate(correct)[all_s].mean():6.1%}")
     if not constants:
         return
     x, y, s = np.vstack(feats), np.concatenate(correct), np.concatenate(in_scope)
@@ -177,22 +200,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--semantic", action="store_true", help="blend sentence embeddings")
     parser.add_argument("--fit", action="store_true", help="fit calibration on train only")
     parser.add_argument("--loo", action="store_true", help="leave-one-out top-1 on train")
+    parser.add_argument(
+        "--weights",
+        help="channel blend word,char[,semantic] (default: the shipped blend for the mode)",
+    )
     args = parser.parse_args(argv)
+    weights: Weights | None = None
+    if args.weights:
+        weights = Weights(*(float(v) for v in args.weights.split(",")))
 
     encoder: SentenceEncoder | None = None
     if args.semantic:
         from bot.domain.semantic import load_default_encoder
 
-        encoder = load_default_encoder()
+        encoder = CachedEncoder(load_default_encoder())
     if args.fit or args.loo:
-        fit(args.data_dir, args.version, encoder, constants=args.fit)
+        fit(args.data_dir, args.version, encoder, constants=args.fit, weights=weights)
         return 0
 
     overall = Tally()
     for bot in bots(args.data_dir, args.version):
         root = args.data_dir / args.version
         docs, ids = build_documents(read_rows(root / "train" / f"{bot}_train.csv"))
-        matcher = FaqMatcher(docs, encoder=encoder)
+        matcher = FaqMatcher(docs, encoder=encoder, weights=weights)
         tally = evaluate(matcher, ids, read_rows(root / "test" / f"{bot}_test.csv"))
         print(tally.line(bot))
         overall.add(tally)
