@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -33,6 +34,32 @@ def wsgi_app(club: ClubApp) -> Callable[[dict[str, Any], StartResponse], Iterabl
         return slack(environ, start_response)
 
     return application
+
+
+class BackgroundServer:
+    """Serves on a thread and stops cleanly: the loop and the close happen on that
+    thread, because closing waitress's sockets under a running select() breaks it."""
+
+    def __init__(self, club: ClubApp, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._server = make_server(club, host, port)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True, name="clubbot-http")
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stopping.is_set():
+            self._server.asyncore.loop(timeout=0.05, map=self._server._map, count=1)
+        self._server.close()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
 
 
 def make_server(club: ClubApp, host: str, port: int) -> Any:

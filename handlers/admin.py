@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.policy import Action
+from bot.notify import dm
 from bot.services import roles
 from bot.services.roles import RoleChange
 from handlers.commands import CommandCall, CommandRouter, Subcommand
@@ -62,12 +63,14 @@ def _add(call: CommandCall) -> None:
     if target is None:
         return
     result = roles.add_organiser(call.deps.db, call.user_id, target, call.deps.clock.now())
-    text = (
-        f":tada: <@{target}> is now an organiser."
-        if result is RoleChange.ADDED
-        else f"<@{target}> is already an organiser; nothing changed."
-    )
-    call.respond(text=text, response_type="ephemeral")
+    if result is RoleChange.ALREADY:
+        call.respond(text=f"<@{target}> is already an organiser; nothing changed.",
+                     response_type="ephemeral")
+        return
+    call.respond(text=f":tada: <@{target}> is now an organiser.", response_type="ephemeral")
+    dm(call.client, target,
+       f"<@{call.user_id}> made you an organiser of the social media club. "
+       "Type `/club help` to see what organisers can do.")
 
 
 def _remove(call: CommandCall) -> None:
