@@ -4,7 +4,10 @@ Usage: python scripts/distill_slack_spec.py SPEC_DIR OUT_DIR
 
 SPEC_DIR holds `web-api/slack_web_openapi_v2.json` (slackapi/slack-api-specs) and
 `web-api/rate_limit_tiers.json` (slackapi/java-slack-sdk). OUT_DIR receives
-`web_api_methods.json`: {method: {"required": [...], "optional": [...], "tier": "Tier3"}}.
+`web_api_methods.json`: {method: {"required": [...], "optional": [...], "tier": "Tier3",
+"scopes": [...]}} (any one of the scopes allows the call) and `event_scopes.json`:
+{manifest event name: [scopes, any one of which allows the subscription]}, read from
+`events-api/slack_events_api_async_v1.json`.
 The 2020 OpenAPI file under-marks some required arguments and lacks newer methods,
 so OVERRIDES below patches it; each entry says why.
 """
@@ -38,6 +41,19 @@ OVERRIDES: dict[str, tuple[list[str], list[str]]] = {
     "apps.connections.open": ([], []),
 }
 
+# Legacy scope names in the 2020 spec, and what a bot token asks for today.
+SCOPE_RENAMES = {"chat:write:bot": "chat:write", "chat:write:user": "chat:write"}
+# Scopes Slack requires today where the 2020 spec lists none or lacks the method.
+SCOPE_OVERRIDES: dict[str, list[str]] = {
+    "files.getUploadURLExternal": ["files:write"],
+    "files.completeUploadExternal": ["files:write"],
+    "apps.connections.open": ["connections:write"],
+}
+EVENT_SCOPE_OVERRIDES: dict[str, list[str]] = {
+    "app_mention": ["app_mentions:read"],  # the spec says none; Slack requires this scope
+    "app_home_opened": [],  # newer than the spec; needs no scope
+}
+
 # The emulator reads the token from the Authorization header, never as an argument.
 IGNORED_ARGS = {"token"}
 
@@ -53,6 +69,28 @@ def parameters(operation: dict[str, Any]) -> tuple[list[str], list[str]]:
     return required, optional
 
 
+def scopes(operations: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+    for operation in operations.values():
+        for requirement in operation.get("security", []):
+            for scope in requirement.get("slackAuth", []):
+                scope = SCOPE_RENAMES.get(scope, scope)
+                if scope != "none" and scope not in found:  # "none": no scope needed
+                    found.append(scope)
+    return found
+
+
+def event_scopes(events_spec: dict[str, Any]) -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for topic, body in events_spec["topics"].items():
+        # Topics are dotted ("app.mention", "message.im"); manifests use "app_mention",
+        # "message.im": only the message.* family keeps its dot.
+        name = topic if topic.startswith("message.") else topic.replace(".", "_")
+        table[name] = list(body.get("subscribe", {}).get("x-scopes-required") or [])
+    table.update(EVENT_SCOPE_OVERRIDES)
+    return dict(sorted(table.items()))
+
+
 def distill(spec: dict[str, Any], tiers: dict[str, str]) -> dict[str, dict[str, Any]]:
     methods: dict[str, dict[str, Any]] = {}
     for path, operations in spec["paths"].items():
@@ -63,12 +101,14 @@ def distill(spec: dict[str, Any], tiers: dict[str, str]) -> dict[str, dict[str, 
             req, opt = parameters(operation)
             required += [n for n in req if n not in required]
             optional += [n for n in opt if n not in optional]
-        methods[method] = {"required": required, "optional": optional}
+        methods[method] = {"required": required, "optional": optional, "scopes": scopes(operations)}
     for method, (req, opt) in OVERRIDES.items():
         entry = methods.setdefault(method, {"required": [], "optional": []})
         entry["required"] = entry["required"] + [n for n in req if n not in entry["required"]]
         entry["optional"] = [n for n in entry["optional"] + opt if n not in entry["required"]]
         entry["optional"] = list(dict.fromkeys(entry["optional"]))
+    for method, granted in SCOPE_OVERRIDES.items():
+        methods[method]["scopes"] = granted
     for method, entry in methods.items():
         entry["tier"] = tiers.get(method)
     return dict(sorted(methods.items()))
@@ -96,6 +136,14 @@ def main(argv: list[str] | None = None) -> None:
     methods = distill(spec, tiers)
     out.write_text(dump(methods))
     print(f"wrote {len(methods)} methods to {out}")
+    events_file = args.spec_dir / "events-api" / "slack_events_api_async_v1.json"
+    if not events_file.exists():
+        return
+    events_spec = json.loads(events_file.read_text())
+    events_out = args.out_dir / "event_scopes.json"
+    events = event_scopes(events_spec)
+    events_out.write_text(json.dumps(events, indent=1) + "\n")
+    print(f"wrote {len(events)} events to {events_out}")
 
 
 if __name__ == "__main__":
