@@ -58,6 +58,7 @@ def test_distill_merges_spec_tiers_and_overrides(tmp_path: Path) -> None:
     assert table["chat.scheduleMessage"] == {
         "required": ["channel", "post_at"],
         "optional": ["text"],
+        "scopes": [],
         "tier": "Tier3",
     }
     assert table["files.getUploadURLExternal"]["required"] == ["filename", "length"]
