@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.notify import Notifier
 from storage.db import Database
 
 CONTEXT_KEY = "club"
@@ -19,3 +20,7 @@ class Deps:
     db: Database
     clock: Clock
     client: WebClient
+    notifier: Notifier = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.notifier = Notifier(self.client, self.db, self.clock)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.domain.policy import Action
-from bot.notify import dm
 from bot.services import roles
 from bot.services.roles import RoleChange
 from handlers.commands import CommandCall, CommandRouter, Subcommand
@@ -68,9 +67,11 @@ def _add(call: CommandCall) -> None:
                      response_type="ephemeral")
         return
     call.respond(text=f":tada: <@{target}> is now an organiser.", response_type="ephemeral")
-    dm(call.client, target,
-       f"<@{call.user_id}> made you an organiser of the social media club. "
-       "Type `/club help` to see what organisers can do.")
+    call.deps.notifier.dm(
+        target,
+        f"<@{call.user_id}> made you an organiser of the social media club. "
+        "Type `/club help` to see what organisers can do.",
+    )
 
 
 def _remove(call: CommandCall) -> None:

@@ -2,5 +2,13 @@
 
 from storage.models.base import Base, UTCDateTime
 from storage.models.core import Member, ProcessedEvent, RoleGrant
+from storage.models.progress import PathStepReached
 
-__all__ = ["Base", "Member", "ProcessedEvent", "RoleGrant", "UTCDateTime"]
+__all__ = [
+    "Base",
+    "Member",
+    "PathStepReached",
+    "ProcessedEvent",
+    "RoleGrant",
+    "UTCDateTime",
+]
