@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+from types import FrameType
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -16,7 +18,13 @@ from storage.db import Database
 log = logging.getLogger("clubbot.run")
 
 
+def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    # Process managers stop services with SIGTERM; finish like Ctrl-C does.
+    raise KeyboardInterrupt
+
+
 def run(settings: Settings, host: str = "0.0.0.0") -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     db = Database(settings.database_url)
     migrate.upgrade(db)
     log.info("database ready dialect=%s revision=%s", db.dialect, migrate.current_revision(db))
@@ -33,6 +41,8 @@ def run(settings: Settings, host: str = "0.0.0.0") -> int:
                 "listening on http://%s:%d/slack/events (health: /healthz)", host, settings.port
             )
             server.run()
+    except KeyboardInterrupt:
+        log.info("stopping")
     finally:
         scheduler.shutdown(wait=False)
         club.executor.shutdown(wait=True)

@@ -12,7 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def run_script(script: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console"],
-        input=script, capture_output=True, text=True, timeout=120, cwd=ROOT, check=True,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=True,
     )
     return result.stdout
 

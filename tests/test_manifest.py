@@ -115,14 +115,16 @@ def test_interactivity_is_on_when_the_code_handles_actions_or_views(
 
 def test_every_action_and_callback_id_is_declared_in_ids_and_used(wiring: Wiring) -> None:
     declared = {
-        value for name, value in vars(ids).items()
+        value
+        for name, value in vars(ids).items()
         if name.isupper() and isinstance(value, str) and name != "COMMAND"
     }
     registered = wiring.actions | wiring.views
     patterns = [re.compile(p) for p in registered if not p.isidentifier()]
     assert {r for r in registered if r.isidentifier()} <= declared
     unused = {
-        value for value in declared
+        value
+        for value in declared
         if value not in registered and not any(p.fullmatch(value) for p in patterns)
     }
     assert unused == set(), "ids declared in handlers/ids.py but never listened to"

@@ -36,8 +36,10 @@ def test_a_forged_signature_is_refused_and_changes_nothing(club: LocalClub) -> N
     before = member_rows(club)
     delivery = club.sender.command("help", user_id=NINA.user_id, channel_id=CLUB.channel_id)
     forged = club.sender.deliver(
-        delivery.sent, delivery.content_type,
-        {**delivery.sent_headers, "X-Slack-Signature": "v0=" + "0" * 64}, sign=False,
+        delivery.sent,
+        delivery.content_type,
+        {**delivery.sent_headers, "X-Slack-Signature": "v0=" + "0" * 64},
+        sign=False,
     )
     club.settle()
     assert forged.status == 401
@@ -48,8 +50,9 @@ def test_a_forged_signature_is_refused_and_changes_nothing(club: LocalClub) -> N
 
 def test_an_unsigned_request_is_refused(club: LocalClub) -> None:
     before = member_rows(club)
-    delivery = club.sender.deliver(b"token=x&command=%2Fclub&text=help",
-                                   "application/x-www-form-urlencoded", sign=False)
+    delivery = club.sender.deliver(
+        b"token=x&command=%2Fclub&text=help", "application/x-www-form-urlencoded", sign=False
+    )
     club.settle()
     assert delivery.status == 401
     assert response_posts(club) == []
@@ -62,7 +65,8 @@ def test_a_timestamp_older_than_five_minutes_is_refused(club: LocalClub) -> None
     stale = str(int(time.time()) - 6 * 60)
     delivery = club.sender.deliver(
         b"command=%2Fclub&text=help&user_id=U0NINA&channel_id=C0CLUB",
-        "application/x-www-form-urlencoded", timestamp=stale,
+        "application/x-www-form-urlencoded",
+        timestamp=stale,
     )
     club.settle()
     assert delivery.status == 401
