@@ -145,14 +145,17 @@ def evaluate(matcher: FaqMatcher, ids: dict[str, int], test: list[tuple[str, str
     return tally
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> np.ndarray:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = 1e-3, weight: np.ndarray | None = None
+) -> np.ndarray:
     """Newton-Raphson logistic regression with a light L2 penalty; returns [bias, *weights]."""
     design = np.hstack([np.ones((len(x), 1)), x])
+    sw = np.ones(len(x)) if weight is None else weight
     w = np.zeros(design.shape[1])
     for _ in range(50):
         p = 1 / (1 + np.exp(-design @ w))
-        grad = design.T @ (p - y) + l2 * w
-        hess = design.T @ (design * (p * (1 - p))[:, None]) + l2 * np.eye(len(w))
+        grad = design.T @ (sw * (p - y)) + l2 * w
+        hess = design.T @ (design * (sw * p * (1 - p))[:, None]) + l2 * np.eye(len(w))
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.abs(step).max() < 1e-8:
@@ -166,30 +169,46 @@ def fit(
     encoder: SentenceEncoder | None,
     constants: bool = True,
     weights: Weights | None = None,
+    off_topic: bool = False,
 ) -> None:
-    feats, correct, in_scope = [], [], []
-    for bot in bots(data_dir, version):
-        docs, _ = build_documents(read_rows(data_dir / version / "train" / f"{bot}_train.csv"))
-        f, c, s = FaqMatcher(docs, encoder=encoder, weights=weights).calibration_samples()
+    feats, correct, in_scope, weight = [], [], [], []
+    names = bots(data_dir, version)
+    train = {b: read_rows(data_dir / version / "train" / f"{b}_train.csv") for b in names}
+    for bot in names:
+        docs, _ = build_documents(train[bot])
+        others = [q for b in names if b != bot for q, _ in train[b]] if off_topic else []
+        matcher = FaqMatcher(docs, encoder=encoder, weights=weights)
+        f, c, s = matcher.calibration_samples(others)
         feats.append(f)
         correct.append(c)
         in_scope.append(s)
-        print(f"{bot:<14} leave-one-out top1 {c[s].mean():6.1%} over {s.sum()} phrasings")
+        # Out-of-scope half: other intents of this bot (leave-entry-out) and, with
+        # --off-topic, other bots' phrasings, weighing half each.
+        w = np.ones(len(s))
+        if others:
+            n_own = len(s) - len(others)
+            own_out = int((~s[:n_own]).sum())
+            w[:n_own][~s[:n_own]] = 0.5
+            w[n_own:] = 0.5 * own_out / len(others)
+        weight.append(w)
+        n_in = int(s.sum())
+        print(f"{bot:<14} leave-one-out top1 {c[s].mean():6.1%} over {n_in} phrasings")
     all_s = np.concatenate(in_scope)
     print(f"{'pooled':<14} leave-one-out top1 {np.concatenate(correct)[all_s].mean():6.1%}")
     if not constants:
         return
     x, y, s = np.vstack(feats), np.concatenate(correct), np.concatenate(in_scope)
-    w = fit_logistic(x, y.astype(float))
+    sw = np.concatenate(weight)
+    w = fit_logistic(x, y.astype(float), weight=sw)
     cal = Calibration(bias=float(w[0]), weights=tuple(float(v) for v in w[1:]))
     conf = np.array([cal.confidence(row) for row in x])
     # Handled right on the simulated questions: in-scope answered correctly, or abstained on.
     grid = np.linspace(0.05, 0.95, 91)
-    rates = [float(np.mean(np.where(s, (conf >= t) & y, conf < t))) for t in grid]
+    rates = [float(np.average(np.where(s, (conf >= t) & y, conf < t), weights=sw)) for t in grid]
     best = int(np.argmax(rates))
-    print(f"simulated AUROC {auroc(conf[s & y], conf[~s]):.3f}")
-    weights = ", ".join(f"{v:.3f}" for v in w[1:])
-    print(f"Calibration(bias={w[0]:.3f}, weights=({weights}))  # {', '.join(FEATURES)}")
+    print(f"simulated AUROC {auroc(conf[s & y], conf[~s]):.3f} (unweighted)")
+    weights_text = ", ".join(f"{v:.3f}" for v in w[1:])
+    print(f"Calibration(bias={w[0]:.3f}, weights=({weights_text}))  # {', '.join(FEATURES)}")
     print(f"DEFAULT_THRESHOLD = {grid[best]:.2f}  (simulated handled-right {rates[best]:.1%})")
 
 
@@ -200,6 +219,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--semantic", action="store_true", help="blend sentence embeddings")
     parser.add_argument("--fit", action="store_true", help="fit calibration on train only")
     parser.add_argument("--loo", action="store_true", help="leave-one-out top-1 on train")
+    parser.add_argument(
+        "--off-topic",
+        action="store_true",
+        help="with --fit: other bots' training phrasings as extra out-of-scope questions",
+    )
     parser.add_argument(
         "--weights",
         help="channel blend word,char[,semantic] (default: the shipped blend for the mode)",
@@ -215,7 +239,14 @@ def main(argv: list[str] | None = None) -> int:
 
         encoder = CachedEncoder(load_default_encoder())
     if args.fit or args.loo:
-        fit(args.data_dir, args.version, encoder, constants=args.fit, weights=weights)
+        fit(
+            args.data_dir,
+            args.version,
+            encoder,
+            constants=args.fit,
+            weights=weights,
+            off_topic=args.off_topic,
+        )
         return 0
 
     overall = Tally()

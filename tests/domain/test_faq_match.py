@@ -160,6 +160,14 @@ def test_calibration_samples_come_from_the_index_alone(matcher: FaqMatcher) -> N
     assert not correct[~in_scope].any()
 
 
+def test_off_topic_questions_add_out_of_scope_samples_at_the_end(matcher: FaqMatcher) -> None:
+    base, _, _ = matcher.calibration_samples()
+    features, correct, in_scope = matcher.calibration_samples(["cheapest mattress", "blog"])
+    assert len(features) == len(base) + 2
+    assert not in_scope[-2:].any() and not correct[-2:].any()
+    assert features[-1][0] > 0  # "blog" matches the blog entry; still a negative sample
+
+
 class _TopicEncoder:
     """A fake sentence encoder: one axis per topic word, so synonyms can share an axis."""
 
