@@ -18,13 +18,18 @@ from bot.executor import TrackingExecutor
 from bot.services import events, roles
 from bot.slack_client import make_client
 from handlers import admin, commands
+from handlers import faq
 from handlers.commands import CommandRouter
 from handlers.wiring import Wiring
 from storage.db import Database
 
 log = logging.getLogger("clubbot.app")
 
-FEATURES: tuple[Callable[[Wiring, CommandRouter], None], ...] = (commands.register, admin.register)
+FEATURES: tuple[Callable[[Wiring, CommandRouter], None], ...] = (
+    commands.register,
+    admin.register,
+    faq.register,
+)
 
 
 @dataclass

@@ -4,3 +4,17 @@ tests/test_manifest.py checks these against app.yaml in both directions.
 """
 
 COMMAND = "/club"
+
+# FAQ answering (handlers/faq.py)
+FAQ_HELPFUL = "faq_helpful"
+FAQ_NOT_HELPFUL = "faq_not_helpful"
+FAQ_SUGGESTION = "faq_suggestion"
+FAQ_ASK_MENTOR = "faq_ask_mentor"
+FAQ_ANSWER = "faq_answer"
+FAQ_SAVE = "faq_save"
+FAQ_REMOVE_CONFIRM = "faq_remove_confirm"
+FAQ_REMOVE_CANCEL = "faq_remove_cancel"
+FAQ_LIST_PAGE = "faq_list_page"
+FAQ_ANSWER_MODAL = "faq_answer_modal"
+FAQ_ENTRY_MODAL = "faq_entry_modal"
+FAQ_LIST_PREVIOUS = "faq_list_previous"

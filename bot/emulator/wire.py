@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from bot.emulator.api.files import receive_upload
+from bot.emulator.api.files import download, receive_upload
 from bot.emulator.dispatch import Answer, Dispatcher
 
 # Arguments slack_sdk may send as JSON strings inside a form body.
@@ -69,6 +69,9 @@ def make_handler(dispatcher: Dispatcher) -> type[BaseHTTPRequestHandler]:
             elif kind == "upload" and self.command == "POST":
                 ok = receive_upload(dispatcher.ws, name, body)
                 self._send_text(200 if ok else 404, f"OK - {len(body)}" if ok else "file_not_found")
+            elif kind == "files" and self.command == "GET":
+                content = download(dispatcher.ws, name, self.headers.get("Authorization"))
+                self._send_bytes(content)
             elif kind == "response" and self.command == "POST":
                 try:
                     payload: Any = json.loads(body or b"null")
@@ -98,6 +101,17 @@ def make_handler(dispatcher: Dispatcher) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def _send_bytes(self, content: bytes | None) -> None:
+            # Slack answers an unauthorised url_private with a login page, not the file.
+            if content is None:
+                self._send_text(403, "not_authed")
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
 
         def _send_text(self, status: int, text: str) -> None:
             data = text.encode()

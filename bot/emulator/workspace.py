@@ -51,6 +51,7 @@ class UploadedFile:
     initial_comment: str | None = None
     thread_ts: str | None = None
     completed: bool = False
+    user: str | None = None  # who shared it; None for the bot's own uploads
 
 
 @dataclass

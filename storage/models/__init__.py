@@ -2,10 +2,15 @@
 
 from storage.models.base import Base, UTCDateTime
 from storage.models.core import Member, ProcessedEvent, RoleGrant
+from storage.models.faq import FaqEntry, FaqQuestion, FaqState, FaqVote
 from storage.models.progress import PathStepReached
 
 __all__ = [
     "Base",
+    "FaqEntry",
+    "FaqQuestion",
+    "FaqState",
+    "FaqVote",
     "Member",
     "PathStepReached",
     "ProcessedEvent",

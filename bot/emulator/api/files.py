@@ -1,4 +1,5 @@
-"""files.getUploadURLExternal / upload URL / files.completeUploadExternal (files_upload_v2)."""
+"""files.getUploadURLExternal / upload URL / files.completeUploadExternal (files_upload_v2),
+files.info, and url_private downloads of files people shared."""
 
 from __future__ import annotations
 
@@ -43,10 +44,11 @@ def _file_object(ws: Workspace, f: UploadedFile) -> dict[str, Any]:
         "title": f.title,
         "mimetype": mimetype,
         "filetype": f.name.rsplit(".", 1)[-1] if "." in f.name else "binary",
-        "user": ws.me.bot_user_id,
+        "user": f.user or ws.me.bot_user_id,
         "size": len(f.content or b""),
         "channels": list(f.channels),
         "url_private": f"{ws.base_url}/files/{f.id}/{f.name}",
+        "url_private_download": f"{ws.base_url}/files/{f.id}/download/{f.name}",
         "permalink": f"https://{ws.me.domain}.slack.com/files/{ws.me.bot_user_id}/{f.id}/{f.name}",
     }
 
@@ -91,3 +93,35 @@ def complete_upload(ws: Workspace, args: Args) -> Reply:
             message["thread_ts"] = args["thread_ts"]
         ws.add_message(channel_id, message)
     return Reply(ok(files=objects), {"channels": channels})
+
+
+@method("files.info")
+def info(ws: Workspace, args: Args) -> Reply:
+    found = ws.files.get(str(args.get("file") or ""))
+    if found is None or not found.completed:
+        raise SlackError("file_not_found")
+    return Reply(ok(file=_file_object(ws, found), comments=[], response_metadata={}))
+
+
+def share_file(
+    ws: Workspace, user_id: str, channel_id: str, name: str, content: bytes
+) -> dict[str, Any]:
+    """A person shares a file in a conversation: stored, and its Slack file object returned."""
+    with ws.lock:
+        ws.user(user_id)
+        file_id = ws.new_id("F")
+        ws.files[file_id] = UploadedFile(
+            id=file_id, name=name, length=len(content), title=name, content=content,
+            channels=[ws.channel(channel_id).id], completed=True, user=user_id,
+        )
+        return _file_object(ws, ws.files[file_id])
+
+
+def download(ws: Workspace, path: str, authorization: str | None) -> bytes | None:
+    """Bytes behind a url_private(_download) for the bot's token; None when refused."""
+    if authorization != f"Bearer {ws.me.bot_token}":
+        return None
+    file_id = path.split("/", 1)[0]
+    with ws.lock:
+        found = ws.files.get(file_id)
+        return found.content if found is not None and found.completed else None

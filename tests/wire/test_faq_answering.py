@@ -1,0 +1,185 @@
+"""A member asks; clubbot answers from the FAQ where it should, and only once."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.local import CLUB, MEI, NINA, OLIVIA, RANDOM, SAM, LocalClub
+from storage.models import FaqEntry, FaqQuestion, PathStepReached
+
+
+def posts(club: LocalClub, channel: str | None = None) -> list[dict[str, Any]]:
+    return [
+        call.args for call in club.emulator.calls_to("chat.postMessage")
+        if call.ok and (channel is None or call.args.get("channel") == channel)
+    ]
+
+
+def action_ids(message: dict[str, Any]) -> list[str]:
+    found = []
+    for block in message.get("blocks") or []:
+        for element in block.get("elements") or [block.get("accessory")]:
+            if isinstance(element, dict) and element.get("action_id"):
+                found.append(element["action_id"])
+    return found
+
+
+def questions(club: LocalClub) -> list[FaqQuestion]:
+    assert club.db is not None
+    with club.db.transaction() as session:
+        return list(session.query(FaqQuestion).order_by(FaqQuestion.id))
+
+
+def entry(club: LocalClub, entry_id: int) -> FaqEntry:
+    assert club.db is not None
+    with club.db.transaction() as session:
+        found = session.get(FaqEntry, entry_id)
+        assert found is not None
+        return found
+
+
+def test_a_dm_question_gets_the_starter_answer_with_feedback_buttons(club: LocalClub) -> None:
+    club.dm(NINA.user_id, "how do I start a blog?")
+    (reply,) = posts(club, club.dm_channel(NINA.user_id))
+    assert "blog" in reply["text"].lower()
+    assert "thread_ts" not in reply  # a DM is answered where it was asked
+    assert action_ids(reply) == ["faq_helpful", "faq_not_helpful"]
+    text = json.dumps(reply["blocks"])
+    assert "internal platform" in text
+    (question,) = questions(club)
+    assert question.status == "answered" and question.via == "dm"
+    assert entry(club, question.entry_id or 0).times_used == 1
+
+
+def test_asking_a_first_question_is_a_step_on_the_path(club: LocalClub) -> None:
+    club.dm(NINA.user_id, "how do I find a mentor")
+    club.dm(NINA.user_id, "how do I start a blog?")
+    assert club.db is not None
+    with club.db.transaction() as session:
+        steps = session.query(PathStepReached).filter_by(user_id=NINA.user_id).all()
+    assert [s.step for s in steps if s.step == "first_question"] == ["first_question"]
+
+
+def test_a_mention_is_answered_in_its_thread(club: LocalClub) -> None:
+    delivery = club.mention(SAM.user_id, "how can I find a mentor?")
+    (reply,) = posts(club, CLUB.channel_id)
+    ts = delivery.payload["event"]["ts"]
+    assert reply["thread_ts"] == ts
+    assert "mentor" in reply["text"].lower()
+
+
+def test_a_mention_without_a_question_says_how_to_ask(club: LocalClub) -> None:
+    club.mention(SAM.user_id, "")
+    (reply,) = posts(club, CLUB.channel_id)
+    assert "Ask me a question after the mention" in reply["text"]
+    assert questions(club) == []
+
+
+def test_a_confident_channel_question_gets_a_thread_reply(club: LocalClub) -> None:
+    delivery = club.say(NINA.user_id, "how can I find a mentor", channel=CLUB.channel_id)
+    (reply,) = posts(club, CLUB.channel_id)
+    assert reply["thread_ts"] == delivery.payload["event"]["ts"]
+    assert "faq_helpful" in action_ids(reply)
+
+
+def test_an_unsure_channel_question_is_left_alone(club: LocalClub) -> None:
+    club.say(NINA.user_id, "anyone going to the meeting later?", channel=CLUB.channel_id)
+    club.say(NINA.user_id, "lunch today anyone?", channel=CLUB.channel_id)
+    assert posts(club) == []
+    assert [q.status for q in questions(club)] == ["silent", "silent"]
+
+
+def test_other_channels_and_thread_replies_are_not_answered(club: LocalClub) -> None:
+    club.say(NINA.user_id, "how can I find a mentor", channel=RANDOM.channel_id)
+    top = club.say(NINA.user_id, "hello all", channel=CLUB.channel_id)
+    club.say(SAM.user_id, "how can I find a mentor", channel=CLUB.channel_id,
+             thread_ts=top.payload["event"]["ts"])
+    assert posts(club) == []
+
+
+def test_an_unknown_question_says_so_with_suggestions_and_ask_a_mentor(club: LocalClub) -> None:
+    club.dm(NINA.user_id, "what is the wifi password for the blog meeting room")
+    (reply,) = posts(club)
+    assert "I don't know that one yet" in json.dumps(reply["blocks"])
+    buttons = action_ids(reply)
+    assert buttons[-1] == "faq_ask_mentor"
+    assert 1 <= buttons.count("faq_suggestion") <= 3
+    (question,) = questions(club)
+    assert question.status == "unknown"
+
+
+def test_did_you_mean_shows_that_answer(club: LocalClub) -> None:
+    club.dm(NINA.user_id, "what is the wifi password for the blog meeting room")
+    unknown = club.last_reply()
+    club.press(NINA.user_id, unknown, "faq_suggestion")
+    answer = club.last_reply(club.dm_channel(NINA.user_id))
+    assert action_ids(answer) == ["faq_helpful", "faq_not_helpful"]
+
+
+def test_a_retried_event_is_answered_once(club: LocalClub) -> None:
+    first = club.dm(NINA.user_id, "how do I start a blog?")
+    club.redeliver(first, retry_num=1)
+    club.redeliver(first, retry_num=2)
+    assert len(posts(club)) == 1
+    assert len(questions(club)) == 1
+
+
+def test_a_dm_mention_delivered_as_two_events_is_answered_once(club: LocalClub) -> None:
+    dm = club.dm_channel(NINA.user_id)
+    ts = club.emulator.next_ts()
+    bot = club.emulator.bot_user_id
+    club.say(NINA.user_id, f"<@{bot}> how do I start a blog?", channel=dm, ts=ts)
+    club.settle()
+    club.event({"type": "app_mention", "user": NINA.user_id, "text": f"<@{bot}> how do I "
+                "start a blog?", "ts": ts, "channel": dm, "event_ts": ts})
+    assert len(posts(club)) == 1
+
+
+def test_bots_itself_and_edits_are_ignored(club: LocalClub) -> None:
+    dm = club.dm_channel(NINA.user_id)
+    club.say(NINA.user_id, "how do I start a blog?", channel=dm, bot_id="B0OTHER",
+             subtype="bot_message")
+    club.say(club.emulator.bot_user_id, "how do I start a blog?", channel=dm,
+             bot_id="B0BOT")
+    club.event({"type": "message", "subtype": "message_changed", "channel": dm,
+                "channel_type": "im", "ts": club.emulator.next_ts(),
+                "message": {"type": "message", "user": NINA.user_id,
+                            "text": "how do I start a blog?", "ts": "1.000001"},
+                "previous_message": {"type": "message", "user": NINA.user_id, "text": "hi",
+                                     "ts": "1.000001"}})
+    club.event({"type": "message", "subtype": "message_deleted", "channel": dm,
+                "channel_type": "im", "ts": club.emulator.next_ts(), "deleted_ts": "1.000001"})
+    club.say(MEI.user_id, "how can I find a mentor", channel=CLUB.channel_id,
+             subtype="channel_join")
+    assert posts(club) == []
+    assert questions(club) == []
+
+
+def test_a_slack_error_while_answering_apologises_and_writes_nothing(club: LocalClub) -> None:
+    club.emulator.fail_next("chat.postMessage", "internal_error")
+    club.dm(NINA.user_id, "how do I start a blog?")
+    said = posts(club)
+    assert len(said) == 1 and "Sorry, something went wrong" in said[0]["text"]
+    assert questions(club) == []
+    assert club.db is not None
+    with club.db.transaction() as session:
+        assert sum(e.times_used for e in session.query(FaqEntry)) == 0
+        assert session.query(PathStepReached).filter_by(step="first_question").count() == 0
+    # Asking again works: nothing half-written blocks it.
+    club.dm(NINA.user_id, "how do I start a blog?")
+    assert "faq_helpful" in action_ids(posts(club)[-1])
+
+
+def test_club_ask_answers_privately(club: LocalClub) -> None:
+    club.command(OLIVIA.user_id, "ask how do I start a blog?")
+    (post,) = [c.args for c in club.emulator.calls_to("response_url")]
+    assert post["response_type"] == "ephemeral"
+    assert "faq_helpful" in action_ids(post)
+
+
+def test_club_ask_without_a_question_explains(club: LocalClub) -> None:
+    club.command(NINA.user_id, "ask")
+    (post,) = [c.args for c in club.emulator.calls_to("response_url")]
+    assert "Type your question after the command" in post["text"]
+    assert questions(club) == []
