@@ -18,7 +18,9 @@ confidence mean the same on a 10-entry club FAQ and on a 5 000-entry one:
   compounds ("pincode"/"pin code") and word forms the stemmer misses.
 
 With an optional `SentenceEncoder` (see `bot.domain.semantic`) a third, embedding cosine
-channel is blended in.
+channel is blended in (`SEMANTIC_WEIGHTS`, word 0.2 / characters 0.2 / embedding 0.6, chosen
+by leave-one-out top-1 on training data), with its own fitted `SEMANTIC_CALIBRATION` and
+`SEMANTIC_THRESHOLD`. Question and texts are embedded from the same normalised words.
 
 Confidence
 ----------

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.emulator.calls import ApiCall, CallLog, Fault, Faults
 from bot.emulator.dispatch import Dispatcher
+from bot.emulator.socket_mode import SocketMode, attach
 from bot.emulator.timezones import zone
 from bot.emulator.wire import make_handler
 from bot.emulator.workspace import (
@@ -52,6 +53,8 @@ class SlackEmulator:
         self._faults = Faults()
         self._dispatcher = Dispatcher(self.workspace, self._log, self._faults)
         self._address = (host, port)
+        self._socket_mode = SocketMode(identity, host)
+        attach(self.workspace, self._socket_mode)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.workspace.users[bot_user_id] = User(
@@ -85,6 +88,8 @@ class SlackEmulator:
             server.server_close()
         if thread is not None:
             thread.join()
+        # After the Web API: a client told to go away cannot get a new link any more.
+        self._socket_mode.stop()
 
     def __enter__(self) -> SlackEmulator:
         return self.start()
@@ -265,6 +270,51 @@ class SlackEmulator:
             if channel is None or landed.get("channel") == channel:
                 said.append({**call.args, **landed})
         return said
+
+    # Socket Mode: the app connects through apps.connections.open; tests push envelopes
+
+    def socket_connected(self, timeout: float = 5.0, *, opened: int = 1) -> bool:
+        """Wait until `opened` WebSocket connections were made and one is live."""
+        return self._socket_mode.wait_connected(timeout, opened)
+
+    @property
+    def socket_connections(self) -> int:
+        """How many Socket Mode connections are open now."""
+        return self._socket_mode.live_connections
+
+    def send_envelope(
+        self,
+        type: str,
+        payload: dict[str, Any],
+        accepts_response_payload: bool = False,
+        *,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+    ) -> str:
+        """Push an `events_api`, `slash_commands` or `interactive` envelope; its envelope_id."""
+        return self._socket_mode.send_envelope(
+            type,
+            payload,
+            accepts_response_payload,
+            retry_attempt=retry_attempt,
+            retry_reason=retry_reason,
+        )
+
+    def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The app's ack: `{"envelope_id": ...}`, plus `payload` when it answered."""
+        return self._socket_mode.wait_for_ack(envelope_id, timeout)
+
+    @property
+    def acks(self) -> list[dict[str, Any]]:
+        return self._socket_mode.acks
+
+    def disconnect_warning(self) -> None:
+        """Tell the newest connection it will close soon, as Slack does; clients reconnect."""
+        self._socket_mode.disconnect_warning()
+
+    def close_socket_connections(self) -> None:
+        """Close every connection from Slack's side (close frame 1001, then hang up)."""
+        self._socket_mode.close_all()
 
     # failure injection
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.emulator import socket_mode
 from bot.emulator.api.registry import Args, Reply, method, ok
 from bot.emulator.errors import SlackError
 from bot.emulator.workspace import Workspace
@@ -50,5 +51,8 @@ def add_reaction(ws: Workspace, args: Args) -> Reply:
 
 @method("apps.connections.open")
 def connections_open(ws: Workspace, args: Args) -> Reply:
-    # The emulator does not serve Socket Mode; the URL only satisfies the handshake call.
-    return Reply(ok(url=f"wss://{ws.base_url.split('://', 1)[-1]}/link/?ticket=emulator"))
+    # The app-level token was checked by the dispatcher; the link is one-use, as on Slack.
+    hub = socket_mode.hub_for(ws)
+    if hub is None:
+        raise SlackError("emulator_not_implemented", method="apps.connections.open")
+    return Reply(ok(url=hub.open_link()))
