@@ -17,8 +17,7 @@ from bot.errors import report_error
 from bot.executor import TrackingExecutor
 from bot.services import events, roles
 from bot.slack_client import make_client
-from handlers import admin, commands
-from handlers import faq
+from handlers import admin, commands, faq, meetings
 from handlers.commands import CommandRouter
 from handlers.wiring import Wiring
 from storage.db import Database
@@ -29,6 +28,7 @@ FEATURES: tuple[Callable[[Wiring, CommandRouter], None], ...] = (
     commands.register,
     admin.register,
     faq.register,
+    meetings.register,
 )
 
 

@@ -12,13 +12,14 @@ from collections.abc import Callable
 
 from bot.deps import Deps
 from bot.services import events
-from schedules import faq_jobs
+from schedules import faq_jobs, meeting_reminders
 
 log = logging.getLogger("clubbot.jobs")
 
 _deps: Deps | None = None
 # Feature modules add the due-work they want run on every tick: fn(deps) -> None.
 TICK_TASKS: list[Callable[[Deps], None]] = []
+TICK_TASKS.append(meeting_reminders.send_meeting_reminders)
 TICK_TASKS.append(faq_jobs.raise_unanswered_questions)
 
 

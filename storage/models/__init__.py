@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and `create_all` see every table."""
 
+from storage.models import meetings as meetings
 from storage.models.base import Base, UTCDateTime
 from storage.models.core import Member, ProcessedEvent, RoleGrant
 from storage.models.faq import FaqEntry, FaqQuestion, FaqState, FaqVote

@@ -42,6 +42,42 @@ def upgrade() -> None:
     sa.Column('seeded_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_faq_state'))
     )
+    op.create_table('meeting_dm_opt_outs',
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('opted_out_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_meeting_dm_opt_outs'))
+    )
+    op.create_table('meeting_holidays',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('added_by', sa.String(length=32), nullable=False),
+    sa.Column('added_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('day', name=op.f('pk_meeting_holidays'))
+    )
+    op.create_table('meetings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('organiser_id', sa.String(length=32), nullable=False),
+    sa.Column('channel_id', sa.String(length=32), nullable=False),
+    sa.Column('tz', sa.String(length=64), nullable=False),
+    sa.Column('start_local', sa.String(length=19), nullable=False),
+    sa.Column('repeat', sa.String(length=12), nullable=False),
+    sa.Column('monthly_nth', sa.Integer(), nullable=True),
+    sa.Column('agenda', sa.Text(), nullable=False),
+    sa.Column('location', sa.String(length=500), nullable=False),
+    sa.Column('reminder_offsets', sa.String(length=200), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('created_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('announcement_channel', sa.String(length=32), nullable=True),
+    sa.Column('announcement_ts', sa.String(length=32), nullable=True),
+    sa.Column('reminders_checked_until', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_reminder_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meetings'))
+    )
+    with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.create_index('ix_meetings_due', ['status', 'next_reminder_at'], unique=False)
+
     op.create_table('members',
     sa.Column('user_id', sa.String(length=32), nullable=False),
     sa.Column('display_name', sa.String(length=200), nullable=False),
@@ -103,6 +139,48 @@ def upgrade() -> None:
     with op.batch_alter_table('faq_votes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_faq_votes_user_id'), ['user_id'], unique=False)
 
+    op.create_table('meeting_attendance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('occurrence_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('marked_by', sa.String(length=32), nullable=False),
+    sa.Column('marked_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_attendance_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_attendance')),
+    sa.UniqueConstraint('meeting_id', 'occurrence_at', 'user_id', name=op.f('uq_meeting_attendance_meeting_id_occurrence_at_user_id'))
+    )
+    op.create_table('meeting_reminders_sent',
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('occurrence_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('offset_seconds', sa.Integer(), nullable=False),
+    sa.Column('due_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('outcome', sa.String(length=12), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_reminders_sent_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_meeting_reminders_sent'))
+    )
+    op.create_table('meeting_rsvps',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('answer', sa.String(length=8), nullable=False),
+    sa.Column('answered_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_rsvps_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_rsvps')),
+    sa.UniqueConstraint('meeting_id', 'user_id', name=op.f('uq_meeting_rsvps_meeting_id_user_id'))
+    )
+    op.create_table('meeting_skips',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('skipped_by', sa.String(length=32), nullable=False),
+    sa.Column('skipped_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_skips_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_skips')),
+    sa.UniqueConstraint('meeting_id', 'local_date', name=op.f('uq_meeting_skips_meeting_id_local_date'))
+    )
     op.create_table('path_steps_reached',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.String(length=32), nullable=False),
@@ -131,6 +209,10 @@ def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_table('role_grants')
     op.drop_table('path_steps_reached')
+    op.drop_table('meeting_skips')
+    op.drop_table('meeting_rsvps')
+    op.drop_table('meeting_reminders_sent')
+    op.drop_table('meeting_attendance')
     with op.batch_alter_table('faq_votes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_faq_votes_user_id'))
 
@@ -145,6 +227,12 @@ def downgrade() -> None:
 
     op.drop_table('processed_events')
     op.drop_table('members')
+    with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.drop_index('ix_meetings_due')
+
+    op.drop_table('meetings')
+    op.drop_table('meeting_holidays')
+    op.drop_table('meeting_dm_opt_outs')
     op.drop_table('faq_state')
     op.drop_table('faq_entries')
     # ### end Alembic commands ###

@@ -1,0 +1,169 @@
+"""Queries about meetings, RSVPs, blackout days, reminders and attendance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from storage.models.meetings import (
+    Attendance,
+    Holiday,
+    Meeting,
+    MeetingDmOptOut,
+    MeetingSkip,
+    Rsvp,
+    SentReminder,
+)
+from storage.privacy import forgets
+
+ACTIVE = "active"
+CANCELLED = "cancelled"
+
+
+def active_meetings(session: Session) -> list[Meeting]:
+    return list(
+        session.scalars(select(Meeting).where(Meeting.status == ACTIVE).order_by(Meeting.id))
+    )
+
+
+def due_meeting_ids(session: Session, now: datetime) -> list[int]:
+    """Active meetings with a reminder due by `now` (an index range scan)."""
+    query = (
+        select(Meeting.id)
+        .where(Meeting.status == ACTIVE, Meeting.next_reminder_at <= now)
+        .order_by(Meeting.next_reminder_at)
+    )
+    return list(session.scalars(query))
+
+
+def skip_dates(session: Session, meeting_id: int) -> set[date]:
+    """Blackout dates for one meeting: its own skips and the club's holidays."""
+    own = session.scalars(
+        select(MeetingSkip.local_date).where(MeetingSkip.meeting_id == meeting_id)
+    )
+    return set(own) | set(session.scalars(select(Holiday.day)))
+
+
+def holidays(session: Session) -> list[Holiday]:
+    return list(session.scalars(select(Holiday).order_by(Holiday.day)))
+
+
+def holiday_names(session: Session) -> dict[date, str]:
+    return {h.day: h.name for h in holidays(session)}
+
+
+def add_skip(session: Session, meeting_id: int, local_date: date, by: str, now: datetime) -> bool:
+    exists = session.scalar(
+        select(MeetingSkip.id).where(
+            MeetingSkip.meeting_id == meeting_id, MeetingSkip.local_date == local_date
+        )
+    )
+    if exists is not None:
+        return False
+    session.add(
+        MeetingSkip(meeting_id=meeting_id, local_date=local_date, skipped_by=by, skipped_at=now)
+    )
+    session.flush()
+    return True
+
+
+def own_skips(session: Session, meeting_id: int) -> list[date]:
+    query = select(MeetingSkip.local_date).where(MeetingSkip.meeting_id == meeting_id)
+    return sorted(session.scalars(query))
+
+
+def rsvp_of(session: Session, meeting_id: int, user_id: str) -> Rsvp | None:
+    return session.scalar(
+        select(Rsvp).where(Rsvp.meeting_id == meeting_id, Rsvp.user_id == user_id)
+    )
+
+
+def rsvp_counts(session: Session, meeting_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Rsvp.answer, func.count()).where(Rsvp.meeting_id == meeting_id).group_by(Rsvp.answer)
+    )
+    return {answer: int(count) for answer, count in rows}
+
+
+def people_answering(session: Session, meeting_id: int, answer: str) -> list[str]:
+    query = (
+        select(Rsvp.user_id)
+        .where(Rsvp.meeting_id == meeting_id, Rsvp.answer == answer)
+        .order_by(Rsvp.answered_at, Rsvp.id)
+    )
+    return list(session.scalars(query))
+
+
+def sent_reminder(session: Session, key: str) -> SentReminder | None:
+    return session.get(SentReminder, key)
+
+
+def sent_reminders(session: Session, meeting_id: int) -> list[SentReminder]:
+    query = select(SentReminder).where(SentReminder.meeting_id == meeting_id)
+    return list(session.scalars(query.order_by(SentReminder.due_at)))
+
+
+def dm_opted_out(session: Session, user_ids: Iterable[str]) -> set[str]:
+    wanted = list(user_ids)
+    if not wanted:
+        return set()
+    query = select(MeetingDmOptOut.user_id).where(MeetingDmOptOut.user_id.in_(wanted))
+    return set(session.scalars(query))
+
+
+def set_dm_opt_out(session: Session, user_id: str, off: bool, now: datetime) -> bool:
+    """Returns False when nothing changed."""
+    current = session.get(MeetingDmOptOut, user_id)
+    if off and current is None:
+        session.add(MeetingDmOptOut(user_id=user_id, opted_out_at=now))
+        session.flush()
+        return True
+    if not off and current is not None:
+        session.delete(current)
+        session.flush()
+        return True
+    return False
+
+
+def attendees(session: Session, meeting_id: int, occurrence_at: datetime) -> list[str]:
+    query = select(Attendance.user_id).where(
+        Attendance.meeting_id == meeting_id, Attendance.occurrence_at == occurrence_at
+    )
+    return sorted(session.scalars(query))
+
+
+def replace_attendance(
+    session: Session,
+    meeting_id: int,
+    occurrence_at: datetime,
+    user_ids: Iterable[str],
+    by: str,
+    now: datetime,
+) -> None:
+    session.execute(
+        delete(Attendance).where(
+            Attendance.meeting_id == meeting_id, Attendance.occurrence_at == occurrence_at
+        )
+    )
+    for user_id in sorted(set(user_ids)):
+        session.add(
+            Attendance(
+                meeting_id=meeting_id,
+                occurrence_at=occurrence_at,
+                user_id=user_id,
+                marked_by=by,
+                marked_at=now,
+            )
+        )
+    session.flush()
+
+
+@forgets
+def forget_meeting_person(session: Session, user_id: str) -> None:
+    """RSVPs, attendance marks and DM preferences are personal; meetings stay."""
+    session.execute(delete(Rsvp).where(Rsvp.user_id == user_id))
+    session.execute(delete(Attendance).where(Attendance.user_id == user_id))
+    session.execute(delete(MeetingDmOptOut).where(MeetingDmOptOut.user_id == user_id))
