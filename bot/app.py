@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.deps import CONTEXT_KEY, Deps
 from bot.errors import report_error
 from bot.executor import TrackingExecutor
-from bot.services import events, roles
+from bot.services import events, faq_index, roles
 from bot.slack_client import make_client
 from handlers import admin, commands, faq, meetings
 from handlers.commands import CommandRouter
@@ -68,6 +68,7 @@ def create_app(
     for register in FEATURES:
         register(wiring, router)
     roles.seed_organisers(db, settings.organisers, clock.now())
+    faq_index.ensure_seeded(db, clock.now())  # the starter FAQ, once per database
     return ClubApp(bolt=bolt, deps=deps, router=router, executor=executor, wiring=wiring)
 
 

@@ -6,3 +6,12 @@ import argparse
 from collections.abc import Callable
 
 ADDERS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+
+
+def _faq(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from bot import cli_faq
+
+    cli_faq.add_commands(commands)
+
+
+ADDERS.append(_faq)
