@@ -1,0 +1,66 @@
+"""The matcher cache: seeded once, rebuilt when any process changes the FAQ."""
+
+from __future__ import annotations
+
+from bot.clock import ManualClock
+from bot.domain.faq_fields import validate_entry
+from bot.services import faq_admin
+from bot.services.faq_index import FaqIndex, ensure_seeded
+from storage.db import Database
+from storage.models import FaqEntry
+
+
+def count(db: Database) -> int:
+    with db.transaction() as session:
+        return session.query(FaqEntry).count()
+
+
+def test_the_starter_faq_is_loaded_once_and_not_after_being_emptied(
+    db: Database, clock: ManualClock
+) -> None:
+    assert ensure_seeded(db, clock.now()) is True
+    assert count(db) == 46
+    assert ensure_seeded(db, clock.now()) is False
+    with db.transaction() as session:
+        session.query(FaqEntry).delete()
+    assert ensure_seeded(db, clock.now()) is False
+    assert count(db) == 0
+
+
+def test_a_second_process_seeding_at_the_same_time_adds_nothing(
+    db: Database, database_url: str, clock: ManualClock
+) -> None:
+    other = Database(database_url)  # another process's engine on the same database
+    try:
+        assert ensure_seeded(db, clock.now()) is True
+        assert ensure_seeded(other, clock.now()) is False
+    finally:
+        other.dispose()
+    assert count(db) == 46
+
+
+def test_an_edit_in_another_process_is_seen_on_the_next_question(
+    db: Database, database_url: str, clock: ManualClock
+) -> None:
+    index = FaqIndex(db)
+    first = index.current(clock.now())
+    assert index.current(clock.now()) is first  # no change: no rebuild
+    question = "where do I park my bicycle at the office?"
+    assert not first.matcher.decide(question).answered
+
+    other = Database(database_url)
+    try:
+        fields, _ = validate_entry("Where can I park my bicycle?", ["bike parking office"],
+                                   "In the courtyard.", ["joining"])
+        assert fields is not None
+        new_id = faq_admin.add_entry(other, fields, "U0OLIVIA", clock.now())
+    finally:
+        other.dispose()
+    rebuilt = index.current(clock.now())
+    assert rebuilt is not first and rebuilt.revision > first.revision
+    decision = rebuilt.matcher.decide(question)
+    assert decision.answered and decision.best is not None
+    assert decision.best.entry_id == new_id
+
+    faq_admin.remove_entry(db, new_id, "U0OLIVIA")
+    assert not index.current(clock.now()).matcher.decide(question).answered
