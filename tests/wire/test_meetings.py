@@ -6,6 +6,8 @@ a daylight-saving change)."""
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,9 +15,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.deps import Deps
 from bot.local import CLUB, MEI, NINA, OLIVIA, PRIYA, SAM, LocalClub
 from handlers import ids
+from schedules.meeting_reminders import send_meeting_reminders
+from storage.db import Database
 from storage.models.meetings import Attendance, Meeting, Rsvp, SentReminder
+from storage.repositories import meetings as meeting_repo
 from storage.repositories.progress import steps_of
 
 BOOK_CLUB = '"Book club" 2026-12-03 15:00 <#C0CLUB|social-media-club>'
@@ -430,3 +436,153 @@ def test_removing_a_blackout_day_brings_the_occurrence_back(club: LocalClub) -> 
     assert "isn't a blackout day" in last_response_text(club)
     club.command(OLIVIA.user_id, "holiday add christmas")
     assert "YYYY-MM-DD" in last_response_text(club)
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+# 2026-12-03 15:00 Europe/London is 15:00 UTC: reminders fall due 24 h and 1 h before.
+DAY_BEFORE = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
+HOUR_BEFORE = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
+
+
+def advance_to(club: LocalClub, moment: datetime, step: timedelta = timedelta(minutes=10)) -> None:
+    club.advance(moment - club.clock.now(), step=step)
+
+
+def test_each_reminder_is_posted_once_at_each_offset(club: LocalClub) -> None:
+    meeting_id = schedule(club)
+    press_going(club, NINA.user_id, meeting_id)
+    advance_to(club, DAY_BEFORE - timedelta(minutes=1), step=timedelta(minutes=30))
+    assert reminders_in(club) == []
+    club.advance(timedelta(minutes=2), step=timedelta(minutes=1))
+    (first,) = reminders_in(club)
+    assert "<!date^1796310000^{date_short_pretty} at {time}|Thu 3 Dec 2026 15:00 GMT>" in text_of(
+        first
+    )
+    assert "in 24 h" in first["text"]
+    assert club.emulator.messages(club.dm_channel(NINA.user_id)) == []  # DMs only at the last
+    advance_to(club, HOUR_BEFORE + timedelta(seconds=30), step=timedelta(minutes=30))
+    assert len(reminders_in(club)) == 2
+    nina_dms = club.emulator.messages(club.dm_channel(NINA.user_id))
+    assert len(nina_dms) == 1 and "You said you're going" in text_of(nina_dms[0])
+    club.tick()
+    club.tick()
+    advance_to(club, datetime(2026, 12, 5, tzinfo=UTC), step=timedelta(hours=1))
+    assert len(reminders_in(club)) == 2
+    assert sorted(outcome for _key, outcome in sent_keys(club)) == ["sent", "sent"]
+
+
+def test_a_restart_between_scheduling_and_the_reminder_still_gives_exactly_one(
+    club: LocalClub,
+) -> None:
+    schedule(club)
+    advance_to(club, DAY_BEFORE - timedelta(minutes=5))
+    club.restart()
+    advance_to(club, DAY_BEFORE + timedelta(minutes=5), step=timedelta(minutes=1))
+    club.restart()
+    club.tick()
+    advance_to(club, HOUR_BEFORE + timedelta(minutes=5), step=timedelta(minutes=30))
+    club.restart()
+    club.tick()
+    assert len(reminders_in(club)) == 2
+
+
+def test_a_reminder_missed_while_down_is_sent_within_grace_and_skipped_after(
+    club: LocalClub, caplog: pytest.LogCaptureFixture
+) -> None:
+    schedule(club)
+    club.restart()
+    club.clock.set(DAY_BEFORE + timedelta(minutes=20))  # down through the due time
+    club.tick()
+    assert len(reminders_in(club)) == 1
+    club.clock.set(HOUR_BEFORE + timedelta(minutes=45))  # past the 30 min grace
+    with caplog.at_level(logging.WARNING, logger="clubbot.reminders"):
+        club.restart()
+        club.tick()
+    assert len(reminders_in(club)) == 1
+    assert any("reminder skipped" in r.getMessage() for r in caplog.records)
+    assert sorted(outcome for _key, outcome in sent_keys(club)) == ["sent", "skipped"]
+
+
+def test_two_instances_on_one_database_send_each_reminder_once(club: LocalClub) -> None:
+    schedule(club)
+    club.clock.set(DAY_BEFORE + timedelta(seconds=1))
+    deps = club.bot.deps
+    other = Deps(
+        settings=deps.settings, db=Database(deps.db.url), clock=club.clock, client=deps.client
+    )
+    try:
+        barrier = threading.Barrier(2)
+
+        def run(instance: Deps) -> None:
+            barrier.wait()
+            send_meeting_reminders(instance)
+
+        threads = [threading.Thread(target=run, args=(d,)) for d in (deps, other)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        other.db.dispose()
+    assert len(reminders_in(club)) == 1
+
+
+def test_a_lost_race_for_the_claim_stays_quiet(
+    club: LocalClub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schedule(club)
+    club.clock.set(DAY_BEFORE + timedelta(seconds=1))
+    club.tick()
+    assert len(reminders_in(club)) == 1
+    # Another instance that read the meeting before the window moved on: its check
+    # sees nothing, so only the unique key stops it.
+    assert club.db is not None
+    with club.db.transaction() as session:
+        meeting = session.get(Meeting, 1)
+        assert meeting is not None
+        meeting.reminders_checked_until = DAY_BEFORE - timedelta(minutes=1)
+        meeting.next_reminder_at = DAY_BEFORE
+    monkeypatch.setattr(meeting_repo, "sent_reminder", lambda _session, _key: None)
+    club.tick()
+    assert len(reminders_in(club)) == 1
+
+
+def test_a_failed_post_is_recorded_and_not_repeated(club: LocalClub) -> None:
+    schedule(club)
+    club.emulator.fail_next("chat.postMessage", "channel_not_found")
+    club.clock.set(DAY_BEFORE + timedelta(seconds=1))
+    club.tick()
+    club.tick()
+    assert reminders_in(club) == []
+    assert [outcome for _key, outcome in sent_keys(club)] == ["failed"]
+
+
+def test_a_week_with_a_daylight_saving_change_keeps_local_time(club: LocalClub) -> None:
+    # London moves to summer time on Sunday 28 March 2027.
+    club.clock.set(datetime(2027, 3, 22, 9, 0, tzinfo=UTC))
+    schedule(club, '"Book club" 2027-03-23 15:00 weekly remind 1h')
+    advance_to(club, datetime(2027, 3, 30, 15, 0, tzinfo=UTC), step=timedelta(minutes=15))
+    tokens = [text_of(m) for m in reminders_in(club)]
+    assert len(tokens) == 2
+    assert "<!date^1805814000^" in tokens[0]  # 23 Mar 15:00 GMT = 15:00 UTC
+    assert "<!date^1806415200^" in tokens[1]  # 30 Mar 15:00 BST = 14:00 UTC
+    assert "15:00 BST" in tokens[1]
+
+
+def test_people_going_can_turn_the_reminder_dm_off(club: LocalClub) -> None:
+    meeting_id = schedule(club, '"Book club" 2026-12-03 15:00 weekly remind 1h')
+    press_going(club, NINA.user_id, meeting_id)
+    press_going(club, SAM.user_id, meeting_id)
+    club.command(SAM.user_id, "meeting dms off")
+    assert "reminder DMs are off" in last_response_text(club)
+    advance_to(club, HOUR_BEFORE + timedelta(minutes=1), step=timedelta(hours=1))
+    assert club.emulator.messages(club.dm_channel(SAM.user_id)) == []
+    (nina_dm,) = club.emulator.messages(club.dm_channel(NINA.user_id))
+    club.press(NINA.user_id, nina_dm, ids.MEETING_DMS_OFF)
+    assert "no more meeting reminder DMs" in last_response_text(club)
+    advance_to(club, HOUR_BEFORE + timedelta(days=7, minutes=1), step=timedelta(hours=1))
+    assert len(reminders_in(club)) == 2
+    assert len(club.emulator.messages(club.dm_channel(NINA.user_id))) == 2  # DM + "no more"
+    club.command(SAM.user_id, "meeting dms maybe")
+    assert "meeting dms off" in last_response_text(club)
