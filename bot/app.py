@@ -18,6 +18,7 @@ from bot.executor import TrackingExecutor
 from bot.services import events, faq_index, roles
 from bot.slack_client import make_client
 from handlers import admin, commands, faq, meetings
+from handlers import mentoring
 from handlers.commands import CommandRouter
 from handlers.wiring import Wiring
 from storage.db import Database
@@ -27,6 +28,7 @@ log = logging.getLogger("clubbot.app")
 FEATURES: tuple[Callable[[Wiring, CommandRouter], None], ...] = (
     commands.register,
     admin.register,
+    mentoring.register,
     faq.register,
     meetings.register,
 )

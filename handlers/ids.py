@@ -29,3 +29,14 @@ MEETING_CANCEL = "meeting_cancel"
 MEETING_DMS_OFF = "meeting_reminder_dms_off"
 MEETING_SCHEDULE_VIEW = "meeting_schedule_modal"
 MEETING_ATTENDANCE_VIEW = "meeting_attendance_modal"
+
+# Mentor pairing (handlers/mentoring.py)
+MENTOR_SIGNUP_VIEW = "mentor_signup_modal"
+MENTOR_REQUEST_VIEW = "mentor_request_modal"
+MENTOR_REQUEST_OPEN = "mentor_request_open"  # the "Find me a mentor" button (FAQ, App Home)
+MENTOR_OFFER_ACCEPT = "mentor_offer_accept"
+MENTOR_OFFER_DECLINE = "mentor_offer_decline"
+MENTOR_CHECKIN_MET = "mentor_checkin_met"
+MENTOR_CHECKIN_NOT_YET = "mentor_checkin_not_yet"
+MENTOR_CHECKIN_END = "mentor_checkin_end"
+MENTOR_ROUND_CONFIRM = "mentor_round_confirm"

@@ -88,6 +88,26 @@ def upgrade() -> None:
     sa.Column('excluded', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_members'))
     )
+    op.create_table('mentor_topics',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('label', sa.String(length=80), nullable=False),
+    sa.Column('added_by', sa.String(length=32), nullable=True),
+    sa.Column('added_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_topics')),
+    sa.UniqueConstraint('key', name=op.f('uq_mentor_topics_key'))
+    )
+    op.create_table('pairing_rounds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_by', sa.String(length=32), nullable=False),
+    sa.Column('created_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('plan', sa.JSON(), nullable=False),
+    sa.Column('total_score', sa.Double(), nullable=False),
+    sa.Column('confirmed_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('confirmed_by', sa.String(length=32), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pairing_rounds'))
+    )
     op.create_table('processed_events',
     sa.Column('event_id', sa.String(length=64), nullable=False),
     sa.Column('received_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -181,6 +201,38 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_skips')),
     sa.UniqueConstraint('meeting_id', 'local_date', name=op.f('uq_meeting_skips_meeting_id_local_date'))
     )
+    op.create_table('mentor_profiles',
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('topics', sa.JSON(), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('paused', sa.Boolean(), nullable=False),
+    sa.Column('paused_until', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('signed_up_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_offered_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['members.user_id'], name=op.f('fk_mentor_profiles_user_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_mentor_profiles'))
+    )
+    op.create_table('mentor_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mentee_id', sa.String(length=32), nullable=False),
+    sa.Column('topics', sa.JSON(), nullable=False),
+    sa.Column('goal', sa.Text(), nullable=False),
+    sa.Column('preferred_times', sa.String(length=500), nullable=False),
+    sa.Column('allow_repeat', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('open_for', sa.String(length=32), nullable=True),
+    sa.Column('stalled_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=32), nullable=True),
+    sa.Column('closed_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['mentee_id'], ['members.user_id'], name=op.f('fk_mentor_requests_mentee_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_requests')),
+    sa.UniqueConstraint('open_for', name=op.f('uq_mentor_requests_open_for'))
+    )
+    with op.batch_alter_table('mentor_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentor_requests_mentee_id'), ['mentee_id'], unique=False)
+
     op.create_table('path_steps_reached',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.String(length=32), nullable=False),
@@ -202,13 +254,80 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_role_grants')),
     sa.UniqueConstraint('user_id', 'role', name=op.f('uq_role_grants_user_id_role'))
     )
+    op.create_table('mentor_offers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.String(length=32), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('pending_for', sa.Integer(), nullable=True),
+    sa.Column('score', sa.Double(), nullable=False),
+    sa.Column('reasons', sa.String(length=500), nullable=False),
+    sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('offered_by', sa.String(length=32), nullable=True),
+    sa.Column('offered_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('channel_id', sa.String(length=32), nullable=True),
+    sa.Column('message_ts', sa.String(length=32), nullable=True),
+    sa.ForeignKeyConstraint(['request_id'], ['mentor_requests.id'], name=op.f('fk_mentor_offers_request_id_mentor_requests'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_offers')),
+    sa.UniqueConstraint('pending_for', name=op.f('uq_mentor_offers_pending_for')),
+    sa.UniqueConstraint('request_id', 'mentor_id', name=op.f('uq_mentor_offers_request_id_mentor_id'))
+    )
+    with op.batch_alter_table('mentor_offers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentor_offers_mentor_id'), ['mentor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentor_offers_request_id'), ['request_id'], unique=False)
+        batch_op.create_index('ix_mentor_offers_status_expires_at', ['status', 'expires_at'], unique=False)
+
+    op.create_table('pairings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.String(length=32), nullable=False),
+    sa.Column('mentee_id', sa.String(length=32), nullable=False),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('started_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_by', sa.String(length=32), nullable=True),
+    sa.Column('end_reason', sa.String(length=60), nullable=True),
+    sa.Column('channel_id', sa.String(length=32), nullable=True),
+    sa.Column('checkin_due_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checkin_sent_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checkin_ts', sa.String(length=32), nullable=True),
+    sa.Column('checkins_sent', sa.Integer(), nullable=False),
+    sa.Column('met_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['request_id'], ['mentor_requests.id'], name=op.f('fk_pairings_request_id_mentor_requests'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pairings')),
+    sa.UniqueConstraint('request_id', name=op.f('uq_pairings_request_id'))
+    )
+    with op.batch_alter_table('pairings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pairings_checkin_due_at'), ['checkin_due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pairings_mentee_id'), ['mentee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pairings_mentor_id'), ['mentor_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('pairings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pairings_mentor_id'))
+        batch_op.drop_index(batch_op.f('ix_pairings_mentee_id'))
+        batch_op.drop_index(batch_op.f('ix_pairings_checkin_due_at'))
+
+    op.drop_table('pairings')
+    with op.batch_alter_table('mentor_offers', schema=None) as batch_op:
+        batch_op.drop_index('ix_mentor_offers_status_expires_at')
+        batch_op.drop_index(batch_op.f('ix_mentor_offers_request_id'))
+        batch_op.drop_index(batch_op.f('ix_mentor_offers_mentor_id'))
+
+    op.drop_table('mentor_offers')
     op.drop_table('role_grants')
     op.drop_table('path_steps_reached')
+    with op.batch_alter_table('mentor_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentor_requests_mentee_id'))
+
+    op.drop_table('mentor_requests')
+    op.drop_table('mentor_profiles')
     op.drop_table('meeting_skips')
     op.drop_table('meeting_rsvps')
     op.drop_table('meeting_reminders_sent')
@@ -226,6 +345,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_processed_events_received_at'))
 
     op.drop_table('processed_events')
+    op.drop_table('pairing_rounds')
+    op.drop_table('mentor_topics')
     op.drop_table('members')
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.drop_index('ix_meetings_due')

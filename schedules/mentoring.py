@@ -1,0 +1,14 @@
+"""Mentoring due work, run on every tick: offer timeouts and week-old check-ins.
+
+Both are read from the database each time, so a restarted bot picks up where
+the previous one stopped.
+"""
+
+from __future__ import annotations
+
+from bot.deps import Deps
+from bot.services import mentoring_delivery
+
+
+def move_on_offers_and_check_in(deps: Deps) -> None:
+    mentoring_delivery.run_due_work(deps)
