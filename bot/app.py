@@ -17,7 +17,7 @@ from bot.errors import report_error
 from bot.executor import TrackingExecutor
 from bot.services import events, faq_index, roles
 from bot.slack_client import make_client
-from handlers import admin, commands, faq, meetings
+from handlers import admin, commands, faq, kudos, meetings, nudges, privacy, progress, welcome
 from handlers import mentoring
 from handlers.commands import CommandRouter
 from handlers.wiring import Wiring
@@ -28,6 +28,11 @@ log = logging.getLogger("clubbot.app")
 FEATURES: tuple[Callable[[Wiring, CommandRouter], None], ...] = (
     commands.register,
     admin.register,
+    welcome.register,
+    progress.register,
+    nudges.register,
+    kudos.register,
+    privacy.register,
     mentoring.register,
     faq.register,
     meetings.register,

@@ -15,3 +15,12 @@ def _faq(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 
 ADDERS.append(_faq)
+
+
+def _nudges(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from bot import cli_nudges
+
+    cli_nudges.add_commands(commands)
+
+
+ADDERS.append(_nudges)

@@ -43,6 +43,8 @@ class Settings:
     offer_timeout: timedelta = timedelta(hours=24)
     reminder_offsets: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1))
     reminder_grace: timedelta = timedelta(minutes=30)
+    nudge_cap: timedelta = timedelta(days=7)
+    inactive_after: timedelta = timedelta(days=14)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -82,6 +84,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         offer_timeout=_duration(env, "OFFER_TIMEOUT", timedelta(hours=24)),
         reminder_offsets=_offsets(env, "CLUB_REMINDER_OFFSETS"),
         reminder_grace=_duration(env, "CLUB_REMINDER_GRACE", timedelta(minutes=30)),
+        nudge_cap=_duration(env, "CLUB_NUDGE_CAP", timedelta(days=7)),
+        inactive_after=_duration(env, "CLUB_INACTIVE_AFTER", timedelta(days=14)),
     )
 
 

@@ -5,6 +5,13 @@ tests/test_manifest.py checks these against app.yaml in both directions.
 
 COMMAND = "/club"
 
+# Encouragement: path, nudges, privacy.
+PROGRESS_TICK_PREFIX = "progress_tick:"  # + step key: one button per self-ticked step
+PROGRESS_TICK_PATTERN = r"^progress_tick:[a-z_]*$"
+NUDGES_OFF = "nudges_off"
+FORGET_CONFIRM = "forget_confirm"
+FORGET_CANCEL = "forget_cancel"
+
 # FAQ answering (handlers/faq.py)
 FAQ_HELPFUL = "faq_helpful"
 FAQ_NOT_HELPFUL = "faq_not_helpful"

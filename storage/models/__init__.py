@@ -4,18 +4,32 @@ from storage.models import meetings as meetings
 from storage.models.base import Base, UTCDateTime
 from storage.models.core import Member, ProcessedEvent, RoleGrant
 from storage.models.faq import FaqEntry, FaqQuestion, FaqState, FaqVote
+from storage.models.nudges import (
+    ClubCounter,
+    Kudos,
+    NudgeSchedule,
+    NudgeSetting,
+    SentNudge,
+    WelcomeSent,
+)
 from storage.models.progress import PathStepReached
 from storage.models import mentoring as mentoring  # noqa: F401  (tables for Alembic)
 
 __all__ = [
     "Base",
+    "ClubCounter",
     "FaqEntry",
     "FaqQuestion",
     "FaqState",
     "FaqVote",
+    "Kudos",
     "Member",
+    "NudgeSchedule",
+    "NudgeSetting",
     "PathStepReached",
     "ProcessedEvent",
     "RoleGrant",
+    "SentNudge",
     "UTCDateTime",
+    "WelcomeSent",
 ]

@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from storage.models import Member, ProcessedEvent, RoleGrant
+from storage.models import Base, Member, ProcessedEvent, RoleGrant
+from storage.models.progress import PathStepReached
+from storage.privacy import forgets
 
 
 def get_or_create(session: Session, user_id: str, now: datetime) -> Member:
@@ -56,3 +58,20 @@ def record_event(session: Session, event_id: str, now: datetime) -> None:
 def prune_events(session: Session, older_than: datetime) -> int:
     result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < older_than))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+@forgets
+def forget_member(session: Session, user_id: str) -> None:
+    """The core rows: path steps, role grants, the member row with the cached profile.
+
+    Rows of any table that points at the member row go first, whichever feature owns
+    them, so the order forgetters run in never trips a foreign key.
+    """
+    session.execute(delete(PathStepReached).where(PathStepReached.user_id == user_id))
+    session.execute(delete(RoleGrant).where(RoleGrant.user_id == user_id))
+    members_key = Member.__table__.c.user_id
+    for table in reversed(Base.metadata.sorted_tables):
+        for key in table.foreign_keys:
+            if key.column is members_key:
+                session.execute(table.delete().where(key.parent == user_id))
+    session.execute(delete(Member).where(Member.user_id == user_id))

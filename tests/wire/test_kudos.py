@@ -1,0 +1,74 @@
+"""`/club kudos @someone for ...`: thanked in the club channel, counted."""
+
+from __future__ import annotations
+
+from bot.local import CLUB, MARCO, NINA, LocalClub
+from bot.services import kudos
+from storage.models import Kudos
+
+
+def kudos_rows(club: LocalClub) -> int:
+    assert club.db is not None
+    with club.db.transaction() as session:
+        return session.query(Kudos).count()
+
+
+def test_kudos_are_posted_in_the_club_channel_and_counted(club: LocalClub) -> None:
+    club.command(NINA.user_id, f"kudos <@{MARCO.user_id}|marco> for the <!channel> & tips",
+                 channel="D0NINA")
+    (post,) = [m for m in club.replies(CLUB.channel_id) if "thanks" in m.get("text", "")]
+    assert post["text"] == (
+        f":raised_hands: <@{NINA.user_id}> thanks <@{MARCO.user_id}> for the !channel &amp; tips"
+    )
+    said = [call.args["text"] for call in club.emulator.calls_to("response_url")]
+    assert any("Thanks posted in <#C0CLUB>" in text for text in said)
+    (milestone,) = [m for m in club.replies(club.dm_channel(MARCO.user_id))]
+    assert "your first kudos" in milestone["text"]  # Rome, 11:00: a milestone nudge at once
+    counts = kudos.kudos_counts(club.bot.deps.db)
+    assert counts.received == {MARCO.user_id: 1}
+    assert counts.given == {NINA.user_id: 1}
+    assert counts.total_ever == 1
+
+
+def test_self_kudos_are_refused(club: LocalClub) -> None:
+    club.command(NINA.user_id, f"kudos <@{NINA.user_id}|nina> for being great")
+    assert "Kudos are for thanking someone else" in club.last_reply()["text"]
+    assert kudos_rows(club) == 0
+
+
+def test_missing_mention_or_reason_is_explained(club: LocalClub) -> None:
+    cases = {
+        "kudos": "Whom would you like to thank?",
+        "kudos marco for the tour": "Whom would you like to thank?",
+        f"kudos <@{MARCO.user_id}|marco>": "Say what you're thanking them for",
+        f"kudos <@{MARCO.user_id}|marco> for": "Say what you're thanking them for",
+        f"kudos <@{MARCO.user_id}|marco> <@{NINA.user_id}|nina> for x": "One person at a time",
+    }
+    for text, expected in cases.items():
+        club.command(NINA.user_id, text)
+        assert expected in club.last_reply()["text"], text
+    assert kudos_rows(club) == 0
+
+
+def test_kudos_for_the_bot_are_declined(club: LocalClub) -> None:
+    bot = club.emulator.bot_user_id
+    club.command(NINA.user_id, f"kudos <@{bot}|clubbot> for the answers")
+    assert "bots don't need them" in club.last_reply()["text"]
+    assert kudos_rows(club) == 0
+
+
+def test_when_slack_refuses_the_post_nothing_is_counted(club: LocalClub) -> None:
+    club.emulator.fail_next("chat.postMessage", "not_in_channel")
+    club.command(NINA.user_id, f"kudos <@{MARCO.user_id}|marco> for the tour")
+    assert "Slack said `not_in_channel`" in club.last_reply()["text"]
+    assert kudos_rows(club) == 0
+    assert kudos.kudos_counts(club.bot.deps.db).total_ever == 0
+
+
+def test_an_excluded_colleague_is_thanked_by_name_without_a_ping(club: LocalClub) -> None:
+    club.command(MARCO.user_id, "exclude me")
+    club.command(NINA.user_id, f"kudos <@{MARCO.user_id}|marco> for the tour")
+    (post,) = [m for m in club.replies(CLUB.channel_id) if "thanks" in m.get("text", "")]
+    assert f"<@{MARCO.user_id}>" not in post["text"]
+    assert "thanks marco for the tour" in post["text"]
+    assert club.replies(club.dm_channel(MARCO.user_id)) == []
