@@ -111,7 +111,10 @@ def _status(call: CommandCall) -> None:
         if m.active_mentees:
             lines.append("Mentoring: " + ", ".join(f"<@{u}>" for u in m.active_mentees) + ".")
         if m.pending_offers:
-            lines.append(f"Offers waiting for your answer: {m.pending_offers} (see your DMs).")
+            lines.append(
+                f"Offers waiting for your answer: {m.pending_offers} "
+                "(see your DMs, or answer below)."
+            )
         if m.paused_until is not None:
             lines.append(
                 f"Paused until {views.when(m.paused_until)}; `/club mentor resume` "
@@ -129,7 +132,10 @@ def _status(call: CommandCall) -> None:
             "`/club mentor request` finds you a mentor; `/club mentor signup` "
             "makes you one."
         )
-    _say(call, "\n".join(lines))
+    blocks = [views.section("\n".join(lines))]
+    for note in mentoring_offers.pending_offer_notes(deps.db, call.user_id)[:5]:
+        blocks += [{"type": "divider"}, *views.offer_message(note)[1]]  # answer from here too
+    _say(call, "\n".join(lines), blocks)
 
 
 def _pause(call: CommandCall) -> None:

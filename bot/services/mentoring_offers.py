@@ -135,6 +135,31 @@ def stale(offer: MentorOffer, mentee_id: str, why: str) -> StaleOffer:
     return StaleOffer(offer.id, offer.mentor_id, mentee_id, offer.channel_id, offer.message_ts, why)
 
 
+def pending_offer_notes(db: Database, mentor_id: str) -> list[OfferNote]:
+    """Offers still waiting for this mentor's answer (shown again by `/club mentor status`)."""
+    with db.transaction() as session:
+        notes = []
+        for offer in repo.pending_offers_of(session, mentor_id):
+            request = session.get(MentorRequestRow, offer.request_id)
+            if request is None:
+                continue
+            notes.append(
+                OfferNote(
+                    offer_id=offer.id,
+                    mentor_id=offer.mentor_id,
+                    mentee_id=request.mentee_id,
+                    topics=tuple(request.topics),
+                    goal=request.goal,
+                    preferred_times=request.preferred_times,
+                    reasons=offer.reasons,
+                    expires_at=offer.expires_at,
+                    source=offer.source,
+                    offered_by=offer.offered_by,
+                )
+            )
+        return notes
+
+
 def note_offer_message(db: Database, offer_id: int, channel_id: str, ts: str) -> None:
     """Where the offer's DM landed, so it can be updated when the offer moves on."""
     with db.transaction() as session:

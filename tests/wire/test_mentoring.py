@@ -163,8 +163,9 @@ def test_a_bad_capacity_is_refused_in_the_form_and_nothing_is_stored(
 def test_too_many_topics_in_a_form_are_refused(club: LocalClub) -> None:
     club.command(MEI.user_id, "mentor signup")
     many = ", ".join(f"topic {n}" for n in range(9))
-    delivery = club.submit(MEI.user_id, opened_views(club)[-1],
-                           {"other_topics": many, "capacity": "2"})
+    delivery = club.submit(
+        MEI.user_id, opened_views(club)[-1], {"other_topics": many, "capacity": "2"}
+    )
     assert "at most 8 topics" in delivery.json()["errors"]["other_topics"]
     assert stored_counts(club) == (0, 0, 0, 0)
 
@@ -184,8 +185,9 @@ def test_organisers_manage_the_topic_list_the_forms_offer(club: LocalClub) -> No
     view = opened_views(club)[-1]
     menu = next(b for b in view["blocks"] if b.get("block_id") == "topics")["element"]
     assert [o["value"] for o in menu["options"]] == ["Blogging", "Video"]
-    club.submit(MEI.user_id, view, {"topics": ["Video"], "other_topics": "podcasts",
-                                    "capacity": "2"})
+    club.submit(
+        MEI.user_id, view, {"topics": ["Video"], "other_topics": "podcasts", "capacity": "2"}
+    )
     with club.db.transaction() as session:  # type: ignore[union-attr]
         assert session.get(MentorProfileRow, MEI.user_id).topics == ["Video", "podcasts"]
 
@@ -216,8 +218,9 @@ def test_accept_introduces_both_in_a_group_dm(club: LocalClub) -> None:
     ask(club, NINA, "blogging, video", goal="Write a first post")
     accept(club, MARCO)
 
-    opened = [c for c in club.emulator.calls_to("conversations.open")
-              if "," in str(c.args.get("users"))]
+    opened = [
+        c for c in club.emulator.calls_to("conversations.open") if "," in str(c.args.get("users"))
+    ]
     assert len(opened) == 1
     assert set(str(opened[0].args["users"]).split(",")) == {MARCO.user_id, NINA.user_id}
     group = opened[0].response["channel"]["id"]
@@ -249,7 +252,8 @@ def test_decline_moves_the_request_to_the_next_mentor(club: LocalClub) -> None:
 def as_first_posted(club: LocalClub, channel: str, contains: str) -> dict[str, Any]:
     """The latest such message as first posted (buttons and all): what a stale client shows."""
     call = [
-        c for c in club.emulator.calls_to("chat.postMessage")
+        c
+        for c in club.emulator.calls_to("chat.postMessage")
         if c.ok and c.context.get("channel") == channel and contains in c.args.get("text", "")
     ][-1]
     return {**call.args, "channel": channel, "ts": call.context["ts"]}
@@ -305,8 +309,11 @@ def press_together(club: LocalClub, presses: list[tuple[Person, dict[str, Any], 
 
 
 def group_dms(club: LocalClub) -> list[str]:
-    return [c.response["channel"]["id"] for c in club.emulator.calls_to("conversations.open")
-            if c.ok and "," in str(c.args.get("users"))]
+    return [
+        c.response["channel"]["id"]
+        for c in club.emulator.calls_to("conversations.open")
+        if c.ok and "," in str(c.args.get("users"))
+    ]
 
 
 def test_a_double_click_on_accept_makes_exactly_one_pairing(club: LocalClub) -> None:
@@ -326,8 +333,9 @@ def test_the_stale_and_the_new_offer_accepted_at_once_make_one_pairing(club: Loc
     club.advance(timedelta(hours=24, minutes=1))
     stale = old_offer_with_buttons(club, MARCO)
     current = latest_offer(club, MEI)
-    press_together(club, [(MARCO, stale, ids.MENTOR_OFFER_ACCEPT),
-                          (MEI, current, ids.MENTOR_OFFER_ACCEPT)])
+    press_together(
+        club, [(MARCO, stale, ids.MENTOR_OFFER_ACCEPT), (MEI, current, ids.MENTOR_OFFER_ACCEPT)]
+    )
     assert pairings(club) == [(NINA.user_id, MEI.user_id, "active")]
     assert len(group_dms(club)) == 1
 
@@ -339,8 +347,9 @@ def test_two_offers_accepted_at_once_by_a_mentor_with_one_place_left(club: Local
     first, second = offers_to(club, MARCO)
     sign_up(club, MEI, "blogging, video")
     sign_up(club, MARCO, "blogging, video", capacity="1")  # room for one now
-    press_together(club, [(MARCO, first, ids.MENTOR_OFFER_ACCEPT),
-                          (MARCO, second, ids.MENTOR_OFFER_ACCEPT)])
+    press_together(
+        club, [(MARCO, first, ids.MENTOR_OFFER_ACCEPT), (MARCO, second, ids.MENTOR_OFFER_ACCEPT)]
+    )
     active = [p for p in pairings(club) if p[1] == MARCO.user_id]
     assert len(active) == 1
     assert "at your capacity" in last_response(club) or any(
@@ -393,8 +402,11 @@ def test_a_pause_with_a_date_ends_by_itself(club: LocalClub) -> None:
 
 def test_one_open_request_per_person_and_the_button_shows_it(club: LocalClub) -> None:
     mentors_ready(club)
-    in_channel = {"text": "Need help?", "blocks": [request_mentor_block()],
-                  "channel": CLUB.channel_id}
+    in_channel = {
+        "text": "Need help?",
+        "blocks": [request_mentor_block()],
+        "channel": CLUB.channel_id,
+    }
     app_home = {"type": "home", "blocks": [request_mentor_block()]}
     club.press(NINA.user_id, in_channel, ids.MENTOR_REQUEST_OPEN)
     view = opened_views(club)[-1]
@@ -441,8 +453,9 @@ def test_a_mentee_may_ask_for_a_past_mentor_again(club: LocalClub) -> None:
     club.command(NINA.user_id, "mentor request")
     view = opened_views(club)[-1]
     assert any(b.get("block_id") == "repeat" for b in view["blocks"])
-    club.submit(NINA.user_id, view, {"other_topics": "video", "goal": "More video",
-                                     "repeat": ["yes"]})
+    club.submit(
+        NINA.user_id, view, {"other_topics": "video", "goal": "More video", "repeat": ["yes"]}
+    )
     offer = latest_offer(club, MARCO)
     assert has_buttons(offer) and "mentored you before" in json.dumps(offer["blocks"])
 
@@ -489,8 +502,7 @@ def test_not_yet_asks_again_a_week_later_and_end_pairing_ends_it(club: LocalClub
     club.press(NINA.user_id, checkins(club, group)[-1], ids.MENTOR_CHECKIN_END)
     assert pairings(club) == [(NINA.user_id, MARCO.user_id, "ended")]
     assert "ended this pairing" in club.replies(group)[-1]["text"]
-    club.press(MARCO.user_id, as_first_posted(club, group, "Have you met"),
-               ids.MENTOR_CHECKIN_MET)
+    club.press(MARCO.user_id, as_first_posted(club, group, "Have you met"), ids.MENTOR_CHECKIN_MET)
     assert "already ended" in last_response(club)
 
 
@@ -662,3 +674,23 @@ def test_a_pairing_round_previews_then_sends_offers_once(club: LocalClub) -> Non
 
     club.command(OLIVIA.user_id, "pairing round")
     assert "Nobody is waiting" in last_response(club)
+
+
+def test_a_mentor_can_answer_a_pending_offer_from_status(club: LocalClub) -> None:
+    mentors_ready(club)
+    ask(club, NINA, "blogging, video")
+    club.command(MARCO.user_id, "mentor status")
+    status = [m for m in club.replies() if "Offers waiting for your answer: 1" in m["text"]][-1]
+    club.press(MARCO.user_id, status, ids.MENTOR_OFFER_ACCEPT)
+    assert pairings(club) == [(NINA.user_id, MARCO.user_id, "active")]
+    assert not has_buttons(latest_offer(club, MARCO))  # the DM copy is updated too
+
+
+def test_when_slack_refuses_the_group_dm_both_are_introduced_one_to_one(club: LocalClub) -> None:
+    mentors_ready(club)
+    ask(club, NINA, "blogging, video")
+    club.emulator.fail_next("conversations.open", "missing_scope")
+    accept(club, MARCO)
+    assert pairings(club) == [(NINA.user_id, MARCO.user_id, "active")]
+    for person in (NINA, MARCO):
+        assert any("meet <@U0MARCO>" in m["text"] for m in dm_messages(club, person))
