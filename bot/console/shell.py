@@ -200,10 +200,13 @@ class Console:
         calls = self.club.emulator.calls
         new, self.seen = calls[self.seen :], len(calls)
         screen = Screen(self.club.emulator.user_name, self._channel_label)
-        screen.pressables = self.pressables = []
         for call in new:
             if call.method in SHOWN_METHODS and call.ok:
                 self._render(call, screen)
+        # Buttons stay pressable until the bot shows new ones: `:as marco` then
+        # `:press 1` presses the offer Marco was just sent.
+        if screen.pressables:
+            self.pressables = screen.pressables
         for line in screen.lines:
             self.print(line)
 
