@@ -17,8 +17,10 @@ from bot.errors import report_error
 from bot.executor import TrackingExecutor
 from bot.services import events, faq_index, roles
 from bot.slack_client import make_client
-from handlers import admin, commands, faq, kudos, meetings, nudges, privacy, progress, welcome
+from handlers import admin, commands, kudos, nudges, privacy, progress, welcome
+from handlers import faq, meetings
 from handlers import mentoring
+from handlers import home, reports
 from handlers.commands import CommandRouter
 from handlers.wiring import Wiring
 from storage.db import Database
@@ -33,9 +35,11 @@ FEATURES: tuple[Callable[[Wiring, CommandRouter], None], ...] = (
     nudges.register,
     kudos.register,
     privacy.register,
+    meetings.register,
     mentoring.register,
     faq.register,
-    meetings.register,
+    home.register,
+    reports.register,
 )
 
 

@@ -8,6 +8,15 @@ from collections.abc import Callable
 ADDERS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
 
 
+def _nudges(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from bot import cli_nudges
+
+    cli_nudges.add_commands(commands)
+
+
+ADDERS.append(_nudges)
+
+
 def _faq(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from bot import cli_faq
 
@@ -17,10 +26,10 @@ def _faq(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 ADDERS.append(_faq)
 
 
-def _nudges(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from bot import cli_nudges
+def _report(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from bot import cli_report
 
-    cli_nudges.add_commands(commands)
+    cli_report.add_commands(commands)
 
 
-ADDERS.append(_nudges)
+ADDERS.append(_report)

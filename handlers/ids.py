@@ -12,6 +12,17 @@ NUDGES_OFF = "nudges_off"
 FORGET_CONFIRM = "forget_confirm"
 FORGET_CANCEL = "forget_cancel"
 
+# Club meetings (handlers/meetings.py)
+MEETING_GOING = "meeting_rsvp_going"
+MEETING_MAYBE = "meeting_rsvp_maybe"
+MEETING_CANT = "meeting_rsvp_cant"
+MEETING_CALENDAR = "meeting_add_to_calendar"
+MEETING_EDIT = "meeting_edit"
+MEETING_CANCEL = "meeting_cancel"
+MEETING_DMS_OFF = "meeting_reminder_dms_off"
+MEETING_SCHEDULE_VIEW = "meeting_schedule_modal"
+MEETING_ATTENDANCE_VIEW = "meeting_attendance_modal"
+
 # FAQ answering (handlers/faq.py)
 FAQ_HELPFUL = "faq_helpful"
 FAQ_NOT_HELPFUL = "faq_not_helpful"
@@ -26,17 +37,6 @@ FAQ_ANSWER_MODAL = "faq_answer_modal"
 FAQ_ENTRY_MODAL = "faq_entry_modal"
 FAQ_LIST_PREVIOUS = "faq_list_previous"
 
-# Club meetings (handlers/meetings.py)
-MEETING_GOING = "meeting_rsvp_going"
-MEETING_MAYBE = "meeting_rsvp_maybe"
-MEETING_CANT = "meeting_rsvp_cant"
-MEETING_CALENDAR = "meeting_add_to_calendar"
-MEETING_EDIT = "meeting_edit"
-MEETING_CANCEL = "meeting_cancel"
-MEETING_DMS_OFF = "meeting_reminder_dms_off"
-MEETING_SCHEDULE_VIEW = "meeting_schedule_modal"
-MEETING_ATTENDANCE_VIEW = "meeting_attendance_modal"
-
 # Mentor pairing (handlers/mentoring.py)
 MENTOR_SIGNUP_VIEW = "mentor_signup_modal"
 MENTOR_REQUEST_VIEW = "mentor_request_modal"
@@ -47,3 +47,14 @@ MENTOR_CHECKIN_MET = "mentor_checkin_met"
 MENTOR_CHECKIN_NOT_YET = "mentor_checkin_not_yet"
 MENTOR_CHECKIN_END = "mentor_checkin_end"
 MENTOR_ROUND_CONFIRM = "mentor_round_confirm"
+
+# App Home (handlers/home.py). Home buttons have no response_url, so they get their own
+# listeners, which answer by refreshing the Home (or a DM) instead of respond().
+HOME_REFRESH = "home_refresh"
+HOME_RSVP_GOING = "home_rsvp_going"
+HOME_RSVP_MAYBE = "home_rsvp_maybe"
+HOME_RSVP_CANT = "home_rsvp_cant"
+HOME_NUDGES_TOGGLE = "home_nudges_toggle"
+HOME_SCHEDULE_MEETING = "home_schedule_meeting"
+HOME_PAIRING_ROUND = "home_pairing_round"
+HOME_REPORT = "home_report"

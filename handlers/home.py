@@ -1,0 +1,187 @@
+"""The App Home: published on `app_home_opened`, refreshed after a change made from it.
+
+A button pressed in the Home carries no response_url, so every listener here answers
+by publishing the Home again (or, for a longer answer, a DM the person asked for).
+Other features can call `refresh_home(deps, user_id)` after a change that shows there.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.deps import CONTEXT_KEY, Deps
+from bot.domain.policy import Action, may
+from bot.services import home, mentoring_rounds, nudges, roles, rsvp
+from bot.services.meetings import MeetingProblem
+from bot.services.rsvp import Answer
+from handlers import ids
+from handlers import meetings as meeting_handlers
+from handlers.commands import CommandRouter
+from handlers.reports import send_report
+from handlers.views import meetings as meeting_views
+from handlers.views import mentoring as mentoring_views
+from handlers.views.home import home_text, home_view
+from handlers.wiring import Wiring
+
+log = logging.getLogger("clubbot.home")
+
+ORGANISERS_ONLY = ":no_entry: Only organisers can use that button."
+NO_ROUND_NEEDED = "Nobody is waiting for a mentor without an offer out; no round needed."
+
+
+def register(wire: Wiring, router: CommandRouter) -> None:
+    wire.event("app_home_opened")(on_home_opened)
+    wire.action(ids.HOME_REFRESH)(on_refresh)
+    for action_id, given in (
+        (ids.HOME_RSVP_GOING, Answer.GOING),
+        (ids.HOME_RSVP_MAYBE, Answer.MAYBE),
+        (ids.HOME_RSVP_CANT, Answer.NO),
+    ):
+        wire.action(action_id)(_rsvp_listener(given))
+    wire.action(ids.HOME_NUDGES_TOGGLE)(on_nudges_toggle)
+    wire.action(ids.HOME_SCHEDULE_MEETING)(on_schedule_meeting)
+    wire.action(ids.HOME_PAIRING_ROUND)(on_pairing_round)
+    wire.action(ids.HOME_REPORT)(on_report)
+
+
+def refresh_home(deps: Deps, user_id: str) -> bool:
+    """Publish the person's Home as it is now; False when Slack refused (logged).
+
+    Safe to call from any feature after a change the Home shows (an RSVP, a pairing,
+    an answered question, nudges on/off). It is not a message: people who asked the
+    bot to leave them alone still see their own Home.
+    """
+    data = home.home_for(deps.db, user_id, deps.clock.now(), deps.settings.reminder_offsets)
+    try:
+        deps.client.views_publish(user_id=user_id, view=home_view(data))
+    except SlackApiError as error:
+        log.warning("home not published user=%s error=%s", user_id, error.response.get("error"))
+        return False
+    log.info("home published user=%s %s", user_id, home_text(data))
+    return True
+
+
+def _deps(context: BoltContext) -> Deps:
+    deps: Deps = context[CONTEXT_KEY]
+    return deps
+
+
+def _tell(deps: Deps, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+    """A DM the person asked for by pressing a button (so sent even if they're excluded)."""
+    try:
+        deps.notifier.dm(user_id, text, blocks, unsolicited=False)
+    except SlackApiError as error:
+        log.warning("home answer not sent user=%s error=%s", user_id, error.response.get("error"))
+
+
+def _may(deps: Deps, user_id: str, action: Action) -> bool:
+    return may(roles.roles_for(deps.db, user_id), action)
+
+
+def on_home_opened(event: dict[str, Any], context: BoltContext) -> None:
+    if event.get("tab", "home") != "home":
+        return  # the Messages tab: nothing to publish
+    refresh_home(_deps(context), event["user"])
+
+
+def on_refresh(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    refresh_home(_deps(context), body["user"]["id"])
+
+
+def _rsvp_listener(given: Answer) -> Any:
+    def on_home_rsvp(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+    ) -> None:
+        ack()
+        deps = _deps(context)
+        user_id = body["user"]["id"]
+        value = str(action.get("value") or "")
+        if not value.isdigit():
+            refresh_home(deps, user_id)
+            return
+        meeting_id = int(value)
+        result = rsvp.answer(
+            deps.db, meeting_id, user_id, given, deps.clock.now(), deps.settings.reminder_offsets
+        )
+        if isinstance(result, MeetingProblem):
+            _tell(deps, user_id, result.message)
+        else:
+            meeting_handlers.redraw_announcement(deps, meeting_id)
+        refresh_home(deps, user_id)
+
+    on_home_rsvp.__name__ = f"on_home_rsvp_{given.value}"
+    return on_home_rsvp
+
+
+def on_nudges_toggle(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+) -> None:
+    ack()
+    deps = _deps(context)
+    user_id = body["user"]["id"]
+    # The button says what it does ("on"/"off"), so a double click or a stale Home
+    # asks for the same state twice instead of flipping it back.
+    wanted = str(action.get("value") or "")
+    if wanted in ("on", "off"):
+        nudges.set_nudges(deps.db, user_id, wanted == "on", deps.clock.now())
+    refresh_home(deps, user_id)
+
+
+def on_schedule_meeting(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    deps = _deps(context)
+    user_id = body["user"]["id"]
+    if not _may(deps, user_id, Action.MANAGE_MEETINGS):
+        _tell(deps, user_id, ORGANISERS_ONLY)
+        return
+    # The meetings feature's own modal; its submission listener does the rest.
+    form = meeting_views.ScheduleForm(
+        tz=deps.notifier.profile(user_id).tz, channel_id=deps.settings.club_channel
+    )
+    defaults = meeting_views.offsets_field(deps.settings.reminder_offsets)
+    client.views_open(
+        trigger_id=body["trigger_id"], view=meeting_views.schedule_modal(form, defaults)
+    )
+
+
+def on_pairing_round(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    deps = _deps(context)
+    user_id = body["user"]["id"]
+    if not _may(deps, user_id, Action.MANAGE_PAIRINGS):
+        _tell(deps, user_id, ORGANISERS_ONLY)
+        return
+    preview = mentoring_rounds.preview_round(deps.db, user_id, deps.clock.now())
+    if preview.round_id is None:
+        _tell(deps, user_id, NO_ROUND_NEEDED)
+        return
+    lines = [f"• <@{p.mentee_id}> → <@{p.mentor_id}> (score {p.score:.2f})" for p in preview.pairs]
+    lines += [f"• <@{m}>: no mentor available" for m in preview.unmatched]
+    summary = (
+        f"{len(preview.pairs)} offer(s), total score {preview.total_score:.2f}. "
+        "Each mentor still accepts or declines; nothing is sent until you press the button."
+    )
+    # The preview lands in a DM, where "Send these offers" works as in `/club mentor round`.
+    blocks = mentoring_views.round_preview_blocks(preview.round_id, lines, summary)
+    _tell(deps, user_id, f"Pairing round preview: {len(preview.pairs)} offer(s)", blocks)
+
+
+def on_report(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    deps = _deps(context)
+    user_id = body["user"]["id"]
+    if not _may(deps, user_id, Action.SEE_REPORTS):
+        _tell(deps, user_id, ORGANISERS_ONLY)
+        return
+    problem = send_report(deps, user_id)
+    if problem is not None:
+        _tell(deps, user_id, problem)
+
