@@ -10,7 +10,7 @@ second instance (or a retried tick) fails that insert and stays quiet.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,14 +47,13 @@ class ClaimedReminder:
 
 def claim_due_reminders(
     db: Database, now: datetime, grace: timedelta, defaults: Sequence[timedelta]
-) -> list[ClaimedReminder]:
-    """Every reminder due by `now` that this caller won; late ones past `grace` are skipped."""
+) -> Iterator[ClaimedReminder]:
+    """Every reminder due by `now` that this caller won, each yielded as soon as its claim
+    is committed (so it can be posted at once); late ones past `grace` are skipped."""
     with db.transaction() as session:
         due_ids = repo.due_meeting_ids(session, now)
-    claimed: list[ClaimedReminder] = []
     for meeting_id in due_ids:
-        claimed.extend(_claim_for_meeting(db, meeting_id, now, grace, defaults))
-    return claimed
+        yield from _claim_for_meeting(db, meeting_id, now, grace, defaults)
 
 
 def _claim_for_meeting(
@@ -63,11 +62,11 @@ def _claim_for_meeting(
     now: datetime,
     grace: timedelta,
     defaults: Sequence[timedelta],
-) -> list[ClaimedReminder]:
+) -> Iterator[ClaimedReminder]:
     with db.transaction() as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None or meeting.status != repo.ACTIVE:
-            return []
+            return
         offsets = offsets_of(meeting, defaults)
         due = reminders_between(
             meeting_id,
@@ -78,7 +77,10 @@ def _claim_for_meeting(
             repo.skip_dates(session, meeting_id),
         )
         smallest = min(offsets) if offsets else None
-    claimed = [c for r in due if (c := _claim(db, meeting_id, r, now, grace, defaults, smallest))]
+    for reminder in due:
+        claimed = _claim(db, meeting_id, reminder, now, grace, defaults, smallest)
+        if claimed is not None:
+            yield claimed
     # Only after every due reminder is decided does the window move on: a crash before
     # this line re-decides them next time, and the unique keys keep that harmless.
     with db.transaction() as session:
@@ -86,7 +88,6 @@ def _claim_for_meeting(
         if meeting is not None:
             meeting.reminders_checked_until = max(meeting.reminders_checked_until, now)
             refresh_next_reminder(session, meeting, defaults)
-    return claimed
 
 
 def _claim(
