@@ -7,10 +7,13 @@ Other features can call `refresh_home(deps, user_id)` after a change that shows 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -27,6 +30,7 @@ from handlers.views import meetings as meeting_views
 from handlers.views import mentoring as mentoring_views
 from handlers.views.home import home_text, home_view
 from handlers.wiring import Wiring
+from storage.repositories import home_views
 
 log = logging.getLogger("clubbot.home")
 
@@ -35,6 +39,8 @@ NO_ROUND_NEEDED = "Nobody is waiting for a mentor without an offer out; no round
 
 
 def register(wire: Wiring, router: CommandRouter) -> None:
+    # Bolt offers one completion hook per app; it runs on the listener's thread after ack.
+    wire.app.listener_runner.listener_completion_handler = RefreshHomeAfterChange()
     wire.event("app_home_opened")(on_home_opened)
     wire.action(ids.HOME_REFRESH)(on_refresh)
     for action_id, given in (
@@ -49,21 +55,54 @@ def register(wire: Wiring, router: CommandRouter) -> None:
     wire.action(ids.HOME_REPORT)(on_report)
 
 
-def refresh_home(deps: Deps, user_id: str) -> bool:
-    """Publish the person's Home as it is now; False when Slack refused (logged).
+def refresh_home(deps: Deps, user_id: str, *, only_if_changed: bool = False) -> bool:
+    """Publish the person's Home as it is now; False when Slack refused (logged) or,
+    with only_if_changed, when the person never opened it or nothing changed.
 
     Safe to call from any feature after a change the Home shows (an RSVP, a pairing,
     an answered question, nudges on/off). It is not a message: people who asked the
     bot to leave them alone still see their own Home.
     """
     data = home.home_for(deps.db, user_id, deps.clock.now(), deps.settings.reminder_offsets)
+    view = home_view(data)
+    fingerprint = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()
+    if only_if_changed:
+        with deps.db.transaction() as session:
+            if home_views.last_hash(session, user_id) in (None, fingerprint):
+                return False
     try:
-        deps.client.views_publish(user_id=user_id, view=home_view(data))
+        deps.client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:
         log.warning("home not published user=%s error=%s", user_id, error.response.get("error"))
         return False
+    with deps.db.transaction() as session:
+        home_views.remember(session, user_id, fingerprint, deps.clock.now())
     log.info("home published user=%s %s", user_id, home_text(data))
     return True
+
+
+class RefreshHomeAfterChange(ListenerCompletionHandler):
+    """After any listener, republish the acting person's Home if it now shows
+    something else, so an RSVP, a pairing or an answer appears there without
+    every feature having to remember to refresh it."""
+
+    def handle(self, request: BoltRequest, response: BoltResponse | None) -> None:
+        deps = request.context.get(CONTEXT_KEY)
+        user_id = _acting_user(request.body)
+        if deps is None or user_id is None:
+            return
+        try:
+            refresh_home(deps, user_id, only_if_changed=True)
+        except Exception:  # a stale Home must never turn a success into an error
+            log.exception("home refresh after change failed user=%s", user_id)
+
+
+def _acting_user(body: dict[str, Any]) -> str | None:
+    event = body.get("event") or {}
+    if event.get("type") == "app_home_opened":
+        return None  # that listener publishes the Home itself
+    user = body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user")
+    return str(user) if user else None
 
 
 def _deps(context: BoltContext) -> Deps:

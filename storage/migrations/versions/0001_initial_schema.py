@@ -138,6 +138,12 @@ def upgrade() -> None:
     with op.batch_alter_table('processed_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_processed_events_received_at'), ['received_at'], unique=False)
 
+    op.create_table('published_homes',
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('view_hash', sa.String(length=64), nullable=False),
+    sa.Column('published_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_published_homes'))
+    )
     op.create_table('welcomes_sent',
     sa.Column('user_id', sa.String(length=32), nullable=False),
     sa.Column('sent_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -394,6 +400,7 @@ def downgrade() -> None:
 
     op.drop_table('faq_questions')
     op.drop_table('welcomes_sent')
+    op.drop_table('published_homes')
     with op.batch_alter_table('processed_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_processed_events_received_at'))
 
