@@ -96,12 +96,30 @@ def help_blocks(router: CommandRouter, caller_roles: frozenset[Role]) -> list[di
             },
         }
     ]
-    for group, subs in groups.items():
+    for group, subs in sorted(groups.items(), key=lambda item: _group_rank(item[0])):
         lines = "\n".join(f"`{ids.COMMAND} {sub.usage}`  {sub.summary}" for sub in subs)
         blocks.append(
             {"type": "section", "text": {"type": "mrkdwn", "text": f"*{group}*\n{lines}"}}
         )
     return blocks
+
+
+# Help reads from what members use most to what only organisers need.
+GROUP_ORDER = (
+    "FAQ",
+    "Mentoring",
+    "Meetings",
+    "Your progress",
+    "General",
+    "Privacy",
+    "Mentoring (organisers)",
+    "Organisers",
+    "Administration",
+)
+
+
+def _group_rank(group: str) -> int:
+    return GROUP_ORDER.index(group) if group in GROUP_ORDER else len(GROUP_ORDER)
 
 
 def help_text(router: CommandRouter, caller_roles: frozenset[Role]) -> str:
