@@ -17,10 +17,20 @@ from bot.errors import report_error
 from bot.executor import TrackingExecutor
 from bot.services import events, faq_index, roles
 from bot.slack_client import make_client
-from handlers import admin, commands, kudos, nudges, privacy, progress, welcome
-from handlers import faq, meetings
-from handlers import mentoring
-from handlers import home, reports
+from handlers import (
+    admin,
+    commands,
+    faq,
+    home,
+    kudos,
+    meetings,
+    mentoring,
+    nudges,
+    privacy,
+    progress,
+    reports,
+    welcome,
+)
 from handlers.commands import CommandRouter
 from handlers.wiring import Wiring
 from storage.db import Database

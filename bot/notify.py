@@ -90,8 +90,11 @@ class Notifier:
 def _display_name(user: dict[str, Any]) -> str:
     profile = user.get("profile") or {}
     return str(
-        profile.get("display_name") or profile.get("real_name") or user.get("real_name")
-        or user.get("name") or user.get("id")
+        profile.get("display_name")
+        or profile.get("real_name")
+        or user.get("real_name")
+        or user.get("name")
+        or user.get("id")
     )
 
 

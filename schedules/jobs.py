@@ -12,18 +12,20 @@ from collections.abc import Callable
 
 from bot.deps import Deps
 from bot.services import events
-from schedules import mentoring as mentoring_due, nudges
-from schedules import faq_jobs, meeting_reminders
+from schedules import faq_jobs, meeting_reminders, nudges
+from schedules import mentoring as mentoring_due
 
 log = logging.getLogger("clubbot.jobs")
 
 _deps: Deps | None = None
-# Feature modules add the due-work they want run on every tick: fn(deps) -> None.
-TICK_TASKS: list[Callable[[Deps], None]] = []
-TICK_TASKS.append(nudges.send_due_nudges)
-TICK_TASKS.append(mentoring_due.move_on_offers_and_check_in)
-TICK_TASKS.append(meeting_reminders.send_meeting_reminders)
-TICK_TASKS.append(faq_jobs.raise_unanswered_questions)
+# Each feature's due work, fn(deps) -> None, run on every tick. Time-critical
+# reminders go first; each task guards its own failures.
+TICK_TASKS: tuple[Callable[[Deps], None], ...] = (
+    meeting_reminders.send_meeting_reminders,
+    mentoring_due.move_on_offers_and_check_in,
+    faq_jobs.raise_unanswered_questions,
+    nudges.send_due_nudges,
+)
 
 
 def bind(deps: Deps | None) -> None:
