@@ -29,7 +29,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="clubbot", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="clubbot",
+        description="The social media club's assistant in Slack. See README.md for settings.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="connect to Slack and serve (Socket Mode or HTTP)")
