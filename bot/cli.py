@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument(
         "--database", default=None, help="database URL (default: a fresh temporary SQLite file)"
     )
+    console.add_argument(
+        "--start",
+        default=None,
+        metavar="2026-12-01T09:00Z",
+        help="the club clock's starting time in UTC (default: now)",
+    )
     console.set_defaults(handler=_console)
 
     db = commands.add_parser("db", help="database maintenance")
@@ -107,9 +113,19 @@ def _run(_args: argparse.Namespace) -> int:
 
 
 def _console(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
     from bot.console.shell import run_console
 
-    return run_console(database_url=args.database, stdin=sys.stdin, stdout=sys.stdout)
+    start = None
+    if args.start:
+        try:
+            start = datetime.fromisoformat(args.start.replace("Z", "+00:00"))
+        except ValueError:
+            print("clubbot: --start: a UTC time such as 2026-12-01T09:00Z", file=sys.stderr)
+            return EXIT_CONFIG
+        start = start.replace(tzinfo=start.tzinfo or UTC)
+    return run_console(database_url=args.database, stdin=sys.stdin, stdout=sys.stdout, start=start)
 
 
 if __name__ == "__main__":

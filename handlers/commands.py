@@ -145,7 +145,12 @@ def register(wire: Wiring, router: CommandRouter) -> None:
         deps: Deps = context[CONTEXT_KEY]
         user_id = body["user_id"]
         text = (body.get("text") or "").strip()
-        events.touch_member(deps.db, user_id, deps.clock.now())
+        events.touch_member(
+            deps.db,
+            user_id,
+            deps.clock.now(),
+            in_club_channel=body.get("channel_id") == deps.settings.club_channel,
+        )
         caller_roles = roles.roles_for(deps.db, user_id)
         log.info("command user=%s text=%r", user_id, text[:80])
         call_args = dict(

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from bot.deps import CONTEXT_KEY, Deps
 from bot.domain.faq_fields import safe_answer
 from bot.domain.policy import Action, may, who_may
-from bot.services import faq, faq_mentors, roles
+from bot.services import events, faq, faq_mentors, roles
 from bot.services.faq import Asked, Reply
 from bot.services.faq_mentors import Outcome, Pending
 from handlers import faq_files, faq_manage, ids
@@ -83,6 +83,8 @@ def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -
         faq_files.import_shared_file(deps, client, event)
         return
     in_dm = event.get("channel_type") == "im"
+    if not in_dm:
+        events.touch_member(deps.db, event["user"], deps.clock.now(), in_club_channel=True)
     _answer(
         deps,
         client,

@@ -41,3 +41,33 @@ def test_switching_person_mentions_and_the_clock() -> None:
     assert "there is no button 99" in out
     assert "no such person" in out
     assert "unknown console command :bogus" in out
+
+
+def test_the_demo_tour_shows_every_feature_working() -> None:
+    script = (ROOT / "examples" / "demo.txt").read_text()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--start", "2026-12-01T08:00Z"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=ROOT,
+        check=True,
+    )
+    out = result.stdout
+    # A question answered from the FAQ, with feedback buttons.
+    assert "From the club FAQ, entry #" in out and "Helpful" in out
+    # A mentor request offered, accepted and introduced in a group DM.
+    assert "would like a mentor" in out and "Why you:" in out
+    assert "You accepted @nina's request" in out
+    assert "clubbot in #mpdm-" in out and "meet @marco" in out
+    # A meeting scheduled, the clock moved, and the reminder posted in the channel.
+    assert "Scheduled *Book club*" in out
+    assert "(club clock: Tue 01 Dec 2026 13:00 UTC)" in out
+    assert ":alarm_clock: *Book club* starts" in out
+    # A welcome, and a milestone nudge for a step reached.
+    assert "Welcome to the social media club, @priya!" in out
+    assert "Step 2 of 10: Read the guidelines." in out
+    # The App Home as text, with the organiser's club health.
+    assert "clubbot App Home:" in out and "*Club health*" in out
+    assert "Traceback" not in result.stderr

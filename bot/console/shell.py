@@ -199,7 +199,7 @@ class Console:
     def show_new(self) -> None:
         calls = self.club.emulator.calls
         new, self.seen = calls[self.seen :], len(calls)
-        screen = Screen(self.club.emulator.user_name, self._channel_label)
+        screen = Screen(self.club.emulator.user_name, self._channel_name)
         for call in new:
             if call.method in SHOWN_METHODS and call.ok:
                 self._render(call, screen)
@@ -256,6 +256,10 @@ class Console:
             screen.blocks(blocks, target)
         else:
             screen.text(str(args.get("text", "")))
+
+    def _channel_name(self, channel_id: str) -> str:
+        """What follows the # when a message mentions a channel."""
+        return self._channel_label(channel_id).lstrip("#")
 
     def _channel_label(self, channel_id: str) -> str:
         if channel_id.startswith("D"):
@@ -327,10 +331,12 @@ def _parse_fields(text: str, view: dict[str, Any]) -> dict[str, str | list[str]]
     return inputs
 
 
-def run_console(database_url: str | None, stdin: TextIO, stdout: TextIO) -> int:
+def run_console(
+    database_url: str | None, stdin: TextIO, stdout: TextIO, start: datetime | None = None
+) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     interactive = stdin.isatty()
-    start = datetime.now(UTC).replace(second=0, microsecond=0)
+    start = start or datetime.now(UTC).replace(second=0, microsecond=0)
     with tempfile.TemporaryDirectory(prefix="clubbot-console-") as folder:
         url = database_url or f"sqlite:///{Path(folder) / 'console.db'}"
         with LocalClub(url, ManualClock(start)) as club:

@@ -170,7 +170,7 @@ def welcome_text(user_id: str, club_channel_id: str, next_meeting: str | None) -
     if next_meeting is not None and next_meeting.strip():
         meeting = (
             f"*Next meeting:* {_escape_keeping_dates(next_meeting)}. "
-            "Press *RSVP* on the announcement and I'll remind you."
+            "Press *Going* on the announcement and I'll remind you."
         )
     else:
         meeting = (

@@ -109,7 +109,7 @@ PATH_STEPS: tuple[PathStep, ...] = (
         number=7,
         title="Attended a club meeting",
         how_to=(
-            "Come to the next club meeting: press *RSVP* on the announcement in the club "
+            "Come to the next club meeting: press *Going* on the announcement in the club "
             "channel and I'll remind you before it starts. No preparation needed."
         ),
         detected=True,

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
-from storage.repositories import members
+from storage.repositories import members, progress
 
 # Slack retries for about 5 minutes; a day of memory is ample and stays small.
 EVENT_MEMORY = timedelta(days=1)
@@ -28,8 +28,13 @@ def prune_processed_events(db: Database, now: datetime) -> int:
         return members.prune_events(session, now - EVENT_MEMORY)
 
 
-def touch_member(db: Database, user_id: str, now: datetime) -> None:
-    """Note that a person did something (for nudges and club health)."""
+def touch_member(
+    db: Database, user_id: str, now: datetime, *, in_club_channel: bool = False
+) -> None:
+    """Note that a person did something (for nudges and club health). Someone active
+    in the club channel has joined it, even if they were there before clubbot was."""
     with db.transaction() as session:
         member = members.get_or_create(session, user_id, now)
         member.last_active_at = now
+        if in_club_channel:
+            progress.record_step(session, user_id, "joined", now)

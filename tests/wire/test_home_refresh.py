@@ -34,6 +34,7 @@ def test_a_question_asked_in_a_dm_appears_on_an_opened_home(club: LocalClub) -> 
 
 
 def test_nothing_changed_means_no_republish(club: LocalClub) -> None:
+    club.command(NINA.user_id, "help")  # her first command in the club channel: "joined"
     club.event(
         {
             "type": "app_home_opened",

@@ -146,9 +146,27 @@ def test_organisers_see_the_club_distribution(club: LocalClub) -> None:
     reach(club, NINA.user_id, "joined")
     club.command(NINA.user_id, "progress club")
     assert "Only organisers" in response_text(club)
-    club.command(OLIVIA.user_id, "progress club")
+    # From her DM: using a command in the club channel would count Olivia as joined too.
+    club.command(OLIVIA.user_id, "progress club", channel=club.dm_channel(OLIVIA.user_id))
     text = last_response(club)["text"]
     assert "(2 people on it, 0 walked it all)" in text
     assert "1. Joined the club channel: *2* reached, 0 have it as their next step" in text
     assert "2. Read the guidelines: *1* reached, 1 have it as their next step" in text
     assert "3. Asked a first question: *0* reached, 1 have it" in text
+
+
+def steps_of(club: LocalClub, user: str) -> set[str]:
+    assert club.db is not None
+    with club.db.transaction() as session:
+        return set(progress.steps_of(session, user))
+
+
+def test_someone_active_in_the_club_channel_has_joined_it(club: LocalClub) -> None:
+    # People who were in the channel before clubbot never send member_joined_channel.
+    club.command(NINA.user_id, "help", channel=club.dm_channel(NINA.user_id))
+    assert "joined" not in steps_of(club, NINA.user_id)
+    club.command(NINA.user_id, "help", channel=CLUB.channel_id)
+    assert "joined" in steps_of(club, NINA.user_id)
+    club.say(PRIYA.user_id, "what should my first post be about?", channel=CLUB.channel_id)
+    assert "joined" in steps_of(club, PRIYA.user_id)
+    assert not any("Welcome to the social media club" in m.get("text", "") for m in club.replies())
