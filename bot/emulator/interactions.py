@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from bot.emulator.payloads import Team, find_element, interaction_base, is_view
@@ -19,8 +19,8 @@ class InteractionsMixin:
     emulator: SlackEmulator
     team: Team
 
-    def _send_interaction(self, payload: dict[str, Any]) -> Delivery:
-        raise NotImplementedError
+    # Provided by SlackSender, which mixes this in.
+    _send_interaction: Callable[[dict[str, Any]], Delivery]
 
     def _name(self, user_id: str) -> str:
         return self.emulator.user_name(user_id)
