@@ -20,6 +20,7 @@ from storage.models.nudges import (
     SentNudge,
     WelcomeSent,
 )
+from storage.models.progress import PathStepReached
 from storage.privacy import forgets
 from storage.repositories import members
 
@@ -200,3 +201,9 @@ def forget_encouragement(session: Session, user_id: str) -> None:
         delete(Kudos).where((Kudos.giver_id == user_id) | (Kudos.receiver_id == user_id))
     )
     session.execute(delete(WelcomeSent).where(WelcomeSent.user_id == user_id))
+    # An organiser who recorded others' course steps: the steps are theirs, the name hers.
+    session.execute(
+        update(PathStepReached)
+        .where(PathStepReached.recorded_by == user_id)
+        .values(recorded_by=None)
+    )
