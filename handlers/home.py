@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
@@ -118,8 +119,13 @@ def _tell(deps: Deps, user_id: str, text: str, blocks: list[dict[str, Any]] | No
         log.warning("home answer not sent user=%s error=%s", user_id, error.response.get("error"))
 
 
-def _may(deps: Deps, user_id: str, action: Action) -> bool:
-    return may(roles.roles_for(deps.db, user_id), action)
+def _organiser(deps: Deps, body: dict[str, Any], action: Action) -> str | None:
+    """The presser's id when they may do this; otherwise they're told, and None."""
+    user_id = str(body["user"]["id"])
+    if may(roles.roles_for(deps.db, user_id), action):
+        return user_id
+    _tell(deps, user_id, ORGANISERS_ONLY)
+    return None
 
 
 def on_home_opened(event: dict[str, Any], context: BoltContext) -> None:
@@ -133,16 +139,29 @@ def on_refresh(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     refresh_home(_deps(context), body["user"]["id"])
 
 
-def _rsvp_listener(given: Answer) -> Any:
-    def on_home_rsvp(
+ButtonChange = Callable[[Deps, str, str], None]
+
+
+def _home_button(name: str, change: ButtonChange) -> Any:
+    """A Home button: make the change (from the button's value), then republish the
+    Home, which is the answer (a Home button has no response_url)."""
+
+    def listener(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
     ) -> None:
         ack()
         deps = _deps(context)
         user_id = body["user"]["id"]
-        value = str(action.get("value") or "")
+        change(deps, user_id, str(action.get("value") or ""))
+        refresh_home(deps, user_id)
+
+    listener.__name__ = name
+    return listener
+
+
+def _rsvp_listener(given: Answer) -> Any:
+    def answer(deps: Deps, user_id: str, value: str) -> None:
         if not value.isdigit():
-            refresh_home(deps, user_id)
             return
         meeting_id = int(value)
         result = rsvp.answer(
@@ -152,24 +171,18 @@ def _rsvp_listener(given: Answer) -> Any:
             _tell(deps, user_id, result.message)
         else:
             meeting_handlers.redraw_announcement(deps, meeting_id)
-        refresh_home(deps, user_id)
 
-    on_home_rsvp.__name__ = f"on_home_rsvp_{given.value}"
-    return on_home_rsvp
+    return _home_button(f"on_home_rsvp_{given.value}", answer)
 
 
-def on_nudges_toggle(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-) -> None:
-    ack()
-    deps = _deps(context)
-    user_id = body["user"]["id"]
+def _set_nudges(deps: Deps, user_id: str, wanted: str) -> None:
     # The button says what it does ("on"/"off"), so a double click or a stale Home
     # asks for the same state twice instead of flipping it back.
-    wanted = str(action.get("value") or "")
     if wanted in ("on", "off"):
         nudges.set_nudges(deps.db, user_id, wanted == "on", deps.clock.now())
-    refresh_home(deps, user_id)
+
+
+on_nudges_toggle = _home_button("on_nudges_toggle", _set_nudges)
 
 
 def on_schedule_meeting(
@@ -177,9 +190,8 @@ def on_schedule_meeting(
 ) -> None:
     ack()
     deps = _deps(context)
-    user_id = body["user"]["id"]
-    if not _may(deps, user_id, Action.MANAGE_MEETINGS):
-        _tell(deps, user_id, ORGANISERS_ONLY)
+    user_id = _organiser(deps, body, Action.MANAGE_MEETINGS)
+    if user_id is None:
         return
     # The meetings feature's own modal; its submission listener does the rest.
     form = meeting_views.ScheduleForm(
@@ -194,9 +206,8 @@ def on_schedule_meeting(
 def on_pairing_round(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     deps = _deps(context)
-    user_id = body["user"]["id"]
-    if not _may(deps, user_id, Action.MANAGE_PAIRINGS):
-        _tell(deps, user_id, ORGANISERS_ONLY)
+    user_id = _organiser(deps, body, Action.MANAGE_PAIRINGS)
+    if user_id is None:
         return
     preview = mentoring_rounds.preview_round(deps.db, user_id, deps.clock.now())
     if preview.round_id is None:
@@ -216,9 +227,8 @@ def on_pairing_round(ack: Ack, body: dict[str, Any], context: BoltContext) -> No
 def on_report(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     deps = _deps(context)
-    user_id = body["user"]["id"]
-    if not _may(deps, user_id, Action.SEE_REPORTS):
-        _tell(deps, user_id, ORGANISERS_ONLY)
+    user_id = _organiser(deps, body, Action.SEE_REPORTS)
+    if user_id is None:
         return
     problem = send_report(deps, user_id)
     if problem is not None:

@@ -53,30 +53,32 @@ def _only_me(call: CommandCall, verb: str) -> bool:
     return False
 
 
+EXCLUDED = (
+    "Done: I won't contact you on my own any more (no welcome, nudges, reminders or "
+    "offers). I still answer when you ask me something. `/club include me` undoes this."
+)
+ALREADY_EXCLUDED = "You're already excluded; nothing changed. `/club include me` undoes it."
+INCLUDED = (
+    "Welcome back: I may contact you again (nudges follow their own setting, `/club nudges`)."
+)
+ALREADY_INCLUDED = "You weren't excluded; nothing changed."
+
+
 def _exclude(call: CommandCall) -> None:
-    if not _only_me(call, "exclude"):
-        return
-    changed = privacy.set_excluded(call.deps.db, call.user_id, True, call.deps.clock.now())
-    text = (
-        "Done: I won't contact you on my own any more (no welcome, nudges, reminders or "
-        "offers). I still answer when you ask me something. `/club include me` undoes this."
-        if changed
-        else "You're already excluded; nothing changed. `/club include me` undoes it."
-    )
-    call.respond(text=text, response_type="ephemeral")
+    _set_excluded(call, "exclude", True, EXCLUDED, ALREADY_EXCLUDED)
 
 
 def _include(call: CommandCall) -> None:
-    if not _only_me(call, "include"):
+    _set_excluded(call, "include", False, INCLUDED, ALREADY_INCLUDED)
+
+
+def _set_excluded(
+    call: CommandCall, verb: str, excluded: bool, changed_text: str, unchanged_text: str
+) -> None:
+    if not _only_me(call, verb):
         return
-    changed = privacy.set_excluded(call.deps.db, call.user_id, False, call.deps.clock.now())
-    text = (
-        "Welcome back: I may contact you again (nudges follow their own setting, "
-        "`/club nudges`)."
-        if changed
-        else "You weren't excluded; nothing changed."
-    )
-    call.respond(text=text, response_type="ephemeral")
+    changed = privacy.set_excluded(call.deps.db, call.user_id, excluded, call.deps.clock.now())
+    call.respond(text=changed_text if changed else unchanged_text, response_type="ephemeral")
 
 
 def _forget(call: CommandCall) -> None:
