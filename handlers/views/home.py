@@ -170,11 +170,14 @@ def _meeting_text(line: MeetingLine) -> str:
     )
 
 
-def meeting_blocks(data: HomeData) -> list[Block]:
+def meeting_blocks(data: HomeData, room: int = MAX_BLOCKS) -> list[Block]:
+    """The upcoming meetings with RSVP buttons, two blocks each, in at most `room` blocks
+    (a header and the "…and N more" line included)."""
     if not data.meetings:
         return [_section("*Upcoming meetings*\nNothing scheduled yet.")]
+    shown = data.meetings[: max(0, (room - 2) // 2)]
     blocks = [_section("*Upcoming meetings*")]
-    for line in data.meetings:
+    for line in shown:
         value = str(line.id)
         blocks.append(_section(_meeting_text(line)))
         blocks.append(
@@ -186,7 +189,7 @@ def meeting_blocks(data: HomeData) -> list[Block]:
                 button("Can't make it", ids.HOME_RSVP_CANT, value),
             )
         )
-    hidden = data.meetings_total - len(data.meetings)
+    hidden = data.meetings_total - len(shown)
     if hidden > 0:
         blocks.append(_context(f"…and {hidden} more: `/club meeting list` shows them all."))
     return blocks
@@ -217,6 +220,18 @@ def _field(label: str, value: object) -> Block:
     return {"type": "mrkdwn", "text": clip(f"*{label}*\n{value}", FIELD_MAX)}
 
 
+ATTENDANCE_BAR_WIDTH = 20
+
+
+def attendance_bar(attended: int, most: int) -> str:
+    """A text bar (the Home has no images of its own): full width for the best-attended
+    meeting shown, at least one notch for any attendance, fixed width so bars line up."""
+    if attended <= 0 or most <= 0:
+        return "·" * ATTENDANCE_BAR_WIDTH
+    filled = max(1, round(ATTENDANCE_BAR_WIDTH * min(attended, most) / most))
+    return "█" * filled + "·" * (ATTENDANCE_BAR_WIDTH - filled)
+
+
 def health_blocks(health: ClubHealth) -> list[Block]:
     q = health.questions
     fields = [
@@ -230,8 +245,10 @@ def health_blocks(health: ClubHealth) -> list[Block]:
         _field("Pairings active", health.pairings_active),
     ]
     if health.recent_attendance:
+        most = max(a.attended for a in health.recent_attendance)
         lines = [
-            f"• {escape_mrkdwn(clip(a.title, 100))}, {_date(a.occurrence_at)}: {a.attended} came"
+            f"`{attendance_bar(a.attended, most)}` {a.attended} · "
+            f"{escape_mrkdwn(clip(a.title, 100))}, {_date(a.occurrence_at)}"
             for a in health.recent_attendance
         ]
         attendance = "*Attendance at recent meetings*\n" + lines_within(lines, 0)
@@ -253,7 +270,7 @@ def health_blocks(health: ClubHealth) -> list[Block]:
 
 
 def home_view(data: HomeData) -> Block:
-    blocks: list[Block] = [
+    head: list[Block] = [
         _header("Your social media club"),
         _actions("home_top", button("Refresh", ids.HOME_REFRESH)),
         *path_blocks(data),
@@ -262,13 +279,13 @@ def home_view(data: HomeData) -> Block:
         _divider(),
         *mentoring_blocks(data),
         _divider(),
-        *meeting_blocks(data),
-        _divider(),
-        *nudge_blocks(data),
     ]
+    tail: list[Block] = [_divider(), *nudge_blocks(data)]
     if data.health is not None:
-        blocks += health_blocks(data.health)
-    return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
+        tail += health_blocks(data.health)
+    # Meetings give way first, so an organiser's club health is never cut off.
+    meetings = meeting_blocks(data, room=MAX_BLOCKS - len(head) - len(tail))
+    return {"type": "home", "blocks": [*head, *meetings, *tail][:MAX_BLOCKS]}
 
 
 def home_text(data: HomeData) -> str:

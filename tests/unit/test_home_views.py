@@ -10,7 +10,7 @@ from bot.content.path import PATH_STEPS, next_step
 from bot.emulator.blockkit import check_view
 from bot.services.home import ClubHealth, HomeData, MeetingLine
 from handlers import ids
-from handlers.views.home import clip, home_view, lines_within
+from handlers.views.home import attendance_bar, clip, home_view, lines_within
 from storage.repositories.reports import OccurrenceAttendance, QuestionCounts, QuestionRow
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -50,7 +50,7 @@ def data(**changes: Any) -> HomeData:
 
 
 def texts(view: dict[str, Any]) -> str:
-    return json.dumps(view)
+    return json.dumps(view, ensure_ascii=False)
 
 
 def action_ids(view: dict[str, Any]) -> list[str]:
@@ -82,7 +82,7 @@ def test_two_hundred_questions_meetings_and_mentees_stay_within_limits() -> None
             questions=questions, questions_total=200,
             mentees=tuple(f"U{n:04d}" for n in range(200)), is_mentor=True,
             mentors=("UMENTOR",),
-            meetings=tuple(meeting(n) for n in range(1, 40)), meetings_total=200,
+            meetings=tuple(meeting(n) for n in range(1, 60)), meetings_total=200,
             health=health(),
         )
     )
@@ -91,6 +91,10 @@ def test_two_hundred_questions_meetings_and_mentees_stay_within_limits() -> None
     body = texts(view)
     assert "more_" in body  # "…and N more" for the questions
     assert "and 180 more" in body  # mentees beyond the first 20
+    # Meetings give way to the organiser's club health, which is never cut off.
+    assert "Club health" in body and ids.HOME_REPORT in action_ids(view)
+    shown = sum(1 for b in view["blocks"] if str(b.get("block_id", "")).startswith("home_rsvp_"))
+    assert 0 < shown < 59 and f"and {200 - shown} more" in body
     assert "<!channel>" not in body  # people's text is escaped
     for block in view["blocks"]:
         text = (block.get("text") or {}).get("text", "")
@@ -108,6 +112,15 @@ def test_an_organiser_sees_club_health_and_the_common_actions() -> None:
     assert {ids.HOME_SCHEDULE_MEETING, ids.HOME_PAIRING_ROUND, ids.HOME_REPORT} <= set(
         action_ids(view)
     )
+
+
+def test_attendance_is_drawn_as_bars_scaled_to_the_best_attended_meeting() -> None:
+    assert attendance_bar(10, 10) == "█" * 20
+    assert attendance_bar(5, 10) == "█" * 10 + "·" * 10
+    assert attendance_bar(1, 1000) == "█" + "·" * 19  # anyone came: a notch shows it
+    assert attendance_bar(0, 10) == attendance_bar(0, 0) == "·" * 20
+    body = texts(home_view(data(health=health(occurrences=3))))
+    assert "`" + "█" * 20 + "` 2" in body and "`" + "█" * 10 + "·" * 10 + "` 1" in body
 
 
 def test_an_empty_club_shows_no_rate_rather_than_dividing_by_zero() -> None:

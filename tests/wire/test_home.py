@@ -121,6 +121,18 @@ def test_an_organiser_sees_club_health_with_the_common_actions(club: LocalClub) 
         assert action_id in body
 
 
+def test_an_organiser_sees_attendance_as_bars_with_the_figures(club: LocalClub) -> None:
+    meeting_id = schedule_meetup(club)
+    club.advance(timedelta(days=2, hours=6), step=timedelta(hours=6))  # the meetup is over
+    club.command(OLIVIA.user_id, f"meeting attendance {meeting_id}")
+    form = [c.response["view"] for c in club.emulator.calls_to("views.open") if c.ok][-1]
+    club.submit(OLIVIA.user_id, form, {"attendees": [NINA.user_id, SAM.user_id]})
+    body = json.dumps(open_home(club, OLIVIA.user_id)["blocks"], ensure_ascii=False)
+    assert "*Attendance at recent meetings*" in body
+    assert "`" + "█" * 20 + "` 2 · Spring meetup" in body
+    assert "Attendance at recent meetings" not in text_of(open_home(club, NINA.user_id))
+
+
 def test_an_excluded_person_still_gets_their_home(club: LocalClub) -> None:
     club.command(NINA.user_id, "exclude me")
     view = open_home(club, NINA.user_id)
