@@ -164,15 +164,17 @@ def _pause(call: CommandCall) -> None:
 
 
 def _resume(call: CommandCall) -> None:
-    result = mentoring.resume(call.deps.db, call.user_id, call.deps.clock.now())
+    deps = call.deps
+    outcome = mentoring.resume(deps.db, call.user_id, deps.clock.now(), deps.settings.offer_timeout)
     _say(
         call,
         {
             mentoring.PauseResult.NOT_MENTOR: "You aren't a mentor yet: `/club mentor signup`.",
             mentoring.PauseResult.NOT_PAUSED: "You weren't paused; new requests can reach you.",
             mentoring.PauseResult.RESUMED: ":wave: Welcome back! New requests can reach you again.",
-        }[result],
+        }[outcome.result],
     )
+    deliver(deps, outcome.outbox)
 
 
 def _end(call: CommandCall) -> None:
@@ -185,7 +187,11 @@ def _end(call: CommandCall) -> None:
         )
         return
     outcome = mentoring_pairings.end_for(
-        call.deps.db, call.user_id, mentioned[0] if mentioned else None, call.deps.clock.now()
+        call.deps.db,
+        call.user_id,
+        mentioned[0] if mentioned else None,
+        call.deps.clock.now(),
+        call.deps.settings.offer_timeout,
     )
     if outcome.result is EndResult.WHICH_ONE:
         people = ", ".join(f"<@{p}>" for p in outcome.choices)

@@ -91,8 +91,15 @@ def _picked(values: Values, block: str) -> list[str]:
     return [str(option.get("value")) for option in options]
 
 
-def _form_topics(values: Values) -> list[str]:
-    return mentoring_input.topics(_picked(values, "topics"), _text_value(values, "other_topics"))
+def _form_topics(values: Values, errors: dict[str, str]) -> list[str]:
+    """The topics both forms ask for; a problem is noted in ``errors`` for the form to show."""
+    try:
+        return mentoring_input.topics(
+            _picked(values, "topics"), _text_value(values, "other_topics")
+        )
+    except BadInput as problem:
+        errors["other_topics"] = str(problem)
+        return []
 
 
 def on_signup_submitted(
@@ -101,10 +108,7 @@ def on_signup_submitted(
     deps: Deps = context[CONTEXT_KEY]
     values: Values = view["state"]["values"]
     errors: dict[str, str] = {}
-    try:
-        topics = _form_topics(values)
-    except BadInput as problem:
-        errors["other_topics"] = str(problem)
+    topics = _form_topics(values, errors)
     try:
         capacity = mentoring_input.capacity(_text_value(values, "capacity"))
     except BadInput as problem:
@@ -115,8 +119,14 @@ def on_signup_submitted(
     ack()
     user_id = body["user"]["id"]
     deps.notifier.profile(user_id)  # time zone for the ranking's working-hours overlap
-    new = mentoring.sign_up(deps.db, user_id, topics, capacity, deps.clock.now())
-    intro = ":sparkles: Welcome to the social core!" if new else "Your mentor details are updated."
+    outcome = mentoring.sign_up(
+        deps.db, user_id, topics, capacity, deps.clock.now(), deps.settings.offer_timeout
+    )
+    intro = (
+        ":sparkles: Welcome to the social core!"
+        if outcome.new
+        else "Your mentor details are updated."
+    )
     deps.notifier.dm(
         user_id,
         f"{intro} Topics: {views.topic_list(topics)}. Up to {capacity} mentee"
@@ -124,6 +134,7 @@ def on_signup_submitted(
         "decline; `/club mentor pause` any time you need a break.",
         unsolicited=False,
     )
+    deliver(deps, outcome.outbox)  # after the welcome: offers of requests waiting for them
 
 
 def on_request_submitted(
@@ -132,10 +143,7 @@ def on_request_submitted(
     deps: Deps = context[CONTEXT_KEY]
     values: Values = view["state"]["values"]
     errors: dict[str, str] = {}
-    try:
-        topics = _form_topics(values)
-    except BadInput as problem:
-        errors["other_topics"] = str(problem)
+    topics = _form_topics(values, errors)
     goal = " ".join(_text_value(values, "goal").split())
     if not goal:
         errors["goal"] = "Tell your mentor-to-be what you'd like to reach, in a line or two."
@@ -289,7 +297,7 @@ def on_checkin(
         _ephemeral(respond, "This check-in is no longer current.")
         return
     outcome = mentoring_pairings.answer_checkin(
-        deps.db, pairing_id, presser, answer, deps.clock.now()
+        deps.db, pairing_id, presser, answer, deps.clock.now(), deps.settings.offer_timeout
     )
     if outcome.result is CheckinResult.NOT_YOURS:
         _ephemeral(respond, "This check-in is for the two people in this pairing.")

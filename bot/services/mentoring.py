@@ -6,11 +6,13 @@ pairing in mentoring_pairings, cohort rounds in mentoring_rounds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.pairing import normalise_topic
 from bot.domain.policy import Role
+from bot.services.mentoring_offers import offer_waiting_to
+from bot.services.mentoring_outbox import Outbox
 from storage.db import Database
 from storage.models import Member
 from storage.models.mentoring import MentorProfileRow, MentorTopic
@@ -81,8 +83,22 @@ def current_settings(db: Database, user_id: str) -> MentorSettings | None:
         return MentorSettings(tuple(row.topics), row.capacity)
 
 
-def sign_up(db: Database, user_id: str, topics: list[str], capacity: int, now: datetime) -> bool:
-    """Create or update a mentor's profile and grant the role; True when they are new."""
+@dataclass(frozen=True)
+class SignUpOutcome:
+    new: bool  # a new mentor, rather than new details
+    outbox: Outbox  # offers of waiting requests the mentor fits
+
+
+def sign_up(
+    db: Database,
+    user_id: str,
+    topics: list[str],
+    capacity: int,
+    now: datetime,
+    timeout: timedelta,
+) -> SignUpOutcome:
+    """Create or update a mentor's profile and grant the role; requests waiting for
+    someone like them (new topics, more capacity) are offered to them at once."""
     with db.transaction() as session:
         members.get_or_create(session, user_id, now)
         row = repo.profile(session, user_id)
@@ -95,7 +111,10 @@ def sign_up(db: Database, user_id: str, topics: list[str], capacity: int, now: d
         row.updated_at = now
         granted = members.grant(session, user_id, Role.MENTOR, by=None, now=now)
         progress.record_step(session, user_id, BECAME_MENTOR, now)
-        return new or granted
+        session.flush()
+        outbox = Outbox()
+        offer_waiting_to(session, user_id, now, timeout, outbox)
+        return SignUpOutcome(new or granted, outbox)
 
 
 class PauseResult(StrEnum):
@@ -103,6 +122,12 @@ class PauseResult(StrEnum):
     RESUMED = "resumed"
     NOT_PAUSED = "not_paused"
     NOT_MENTOR = "not_mentor"
+
+
+@dataclass(frozen=True)
+class ResumeOutcome:
+    result: PauseResult
+    outbox: Outbox  # offers of requests that waited while the mentor was paused
 
 
 def pause(db: Database, user_id: str, until: datetime | None, now: datetime) -> PauseResult:
@@ -117,14 +142,18 @@ def pause(db: Database, user_id: str, until: datetime | None, now: datetime) -> 
     return PauseResult.PAUSED
 
 
-def resume(db: Database, user_id: str, now: datetime) -> PauseResult:
+def resume(db: Database, user_id: str, now: datetime, timeout: timedelta) -> ResumeOutcome:
+    """Offers can reach the mentor again, starting with requests that waited meanwhile."""
+    outbox = Outbox()
     with db.transaction() as session:
         row = repo.profile(session, user_id)
         if row is None:
-            return PauseResult.NOT_MENTOR
+            return ResumeOutcome(PauseResult.NOT_MENTOR, outbox)
         was_paused = row.paused or (row.paused_until is not None and row.paused_until > now)
         row.paused, row.paused_until, row.updated_at = False, None, now
-    return PauseResult.RESUMED if was_paused else PauseResult.NOT_PAUSED
+        session.flush()
+        offer_waiting_to(session, user_id, now, timeout, outbox)
+    return ResumeOutcome(PauseResult.RESUMED if was_paused else PauseResult.NOT_PAUSED, outbox)
 
 
 # --- status --------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from bot.services.mentoring_outbox import (
     StaleOffer,
     Stalled,
 )
+from handlers.home import refresh_home
 from handlers.views import mentoring as views
 
 log = logging.getLogger("clubbot.mentoring")
@@ -35,6 +36,8 @@ def deliver(deps: Deps, outbox: Outbox) -> None:
         *(lambda c=c: _send_checkin(deps, c) for c in outbox.checkins),
         *(lambda d=d: _dm(deps, *d) for d in outbox.dms),
         *(lambda p=p: _post(deps, *p) for p in outbox.posts),
+        # Last, so the Home shows the pairing as it stands after everything above.
+        *(lambda u=u: refresh_home(deps, u, only_if_changed=True) for u in outbox.homes),
     ]
     for step in steps:
         try:

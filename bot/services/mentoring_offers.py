@@ -99,22 +99,25 @@ def make_offer(
     if profile is not None:
         profile.last_offered_at = now
     request.stalled_at = None
-    outbox.offers.append(
-        OfferNote(
-            offer_id=offer.id,
-            mentor_id=offer.mentor_id,
-            mentee_id=request.mentee_id,
-            topics=tuple(request.topics),
-            goal=request.goal,
-            preferred_times=request.preferred_times,
-            reasons=offer.reasons,
-            expires_at=offer.expires_at,
-            source=source,
-            offered_by=offered_by,
-        )
-    )
+    outbox.offers.append(offer_note(offer, request))
     log.info("offer made offer=%s request=%s mentor=%s", offer.id, request.id, offer.mentor_id)
     return offer
+
+
+def offer_note(offer: MentorOffer, request: MentorRequestRow) -> OfferNote:
+    """What the mentor's DM shows: when the offer is made and again from `/club mentor status`."""
+    return OfferNote(
+        offer_id=offer.id,
+        mentor_id=offer.mentor_id,
+        mentee_id=request.mentee_id,
+        topics=tuple(request.topics),
+        goal=request.goal,
+        preferred_times=request.preferred_times,
+        reasons=offer.reasons,
+        expires_at=offer.expires_at,
+        source=offer.source,
+        offered_by=offer.offered_by,
+    )
 
 
 def offer_next(
@@ -131,6 +134,28 @@ def offer_next(
         log.info("request stalled request=%s mentee=%s", request.id, request.mentee_id)
 
 
+def offer_waiting_to(
+    session: Session, mentor_id: str, now: datetime, timeout: timedelta, outbox: Outbox
+) -> None:
+    """A mentor has room again (signed up, resumed, more capacity, a pairing ended): offer
+    them the oldest waiting requests they fit, as the ranking sees them, while room lasts.
+
+    Without this a request nobody could take stays waiting until an organiser acts.
+    """
+    row = repo.profile(session, mentor_id)
+    if row is None:
+        return
+    free = row.capacity - repo.load_by_mentor(session)[mentor_id]
+    for request in repo.waiting_requests(session):  # oldest first, no offer out
+        if free <= 0:
+            return
+        ranked = rank_for(session, request, now)  # paused, away, declined, past pairs: skipped
+        fit = next((r for r in ranked if r.user_id == mentor_id), None)
+        if fit is not None:
+            make_offer(session, request, fit, now, timeout, outbox)
+            free -= 1
+
+
 def stale(offer: MentorOffer, mentee_id: str, why: str) -> StaleOffer:
     return StaleOffer(offer.id, offer.mentor_id, mentee_id, offer.channel_id, offer.message_ts, why)
 
@@ -141,22 +166,8 @@ def pending_offer_notes(db: Database, mentor_id: str) -> list[OfferNote]:
         notes = []
         for offer in repo.pending_offers_of(session, mentor_id):
             request = session.get(MentorRequestRow, offer.request_id)
-            if request is None:
-                continue
-            notes.append(
-                OfferNote(
-                    offer_id=offer.id,
-                    mentor_id=offer.mentor_id,
-                    mentee_id=request.mentee_id,
-                    topics=tuple(request.topics),
-                    goal=request.goal,
-                    preferred_times=request.preferred_times,
-                    reasons=offer.reasons,
-                    expires_at=offer.expires_at,
-                    source=offer.source,
-                    offered_by=offer.offered_by,
-                )
-            )
+            if request is not None:
+                notes.append(offer_note(offer, request))
         return notes
 
 
@@ -297,37 +308,37 @@ class AnswerOutcome:
     outbox: Outbox | None = None
 
 
-def _check_offer(
-    session: Session, offer_id: int, presser: str
+def _settle(
+    session: Session, offer_id: int, presser: str, status: str, now: datetime
 ) -> tuple[MentorOffer, MentorRequestRow] | AnswerOutcome:
+    """The offer's mentor answers: pending → ``status`` for the one click that wins.
+
+    Anyone else, or a click after the offer was settled, gets an outcome to explain.
+    """
     offer = session.get(MentorOffer, offer_id)
     request = session.get(MentorRequestRow, offer.request_id) if offer else None
     if offer is None or request is None:
         return AnswerOutcome(Answer.GONE)
     if presser != offer.mentor_id:
         return AnswerOutcome(Answer.NOT_YOURS, offer.mentor_id, request.mentee_id)
+    if not repo.settle_offer(session, offer_id, status, now):
+        session.refresh(offer)
+        already = {
+            "accepted": Answer.ALREADY_ACCEPTED,
+            "declined": Answer.ALREADY_DECLINED,
+        }.get(offer.status, Answer.MOVED_ON)
+        return AnswerOutcome(already, offer.mentor_id, request.mentee_id)
     return offer, request
-
-
-def _already(offer: MentorOffer, request: MentorRequestRow) -> AnswerOutcome:
-    session_status = {
-        "accepted": Answer.ALREADY_ACCEPTED,
-        "declined": Answer.ALREADY_DECLINED,
-    }.get(offer.status, Answer.MOVED_ON)
-    return AnswerOutcome(session_status, offer.mentor_id, request.mentee_id)
 
 
 def accept_offer(
     db: Database, offer_id: int, presser: str, now: datetime, timeout: timedelta
 ) -> AnswerOutcome:
     with db.transaction() as session:
-        checked = _check_offer(session, offer_id, presser)
-        if isinstance(checked, AnswerOutcome):
-            return checked
-        offer, request = checked
-        if not repo.settle_offer(session, offer_id, "accepted", now):
-            session.refresh(offer)
-            return _already(offer, request)
+        settled = _settle(session, offer_id, presser, "accepted", now)
+        if isinstance(settled, AnswerOutcome):
+            return settled
+        offer, request = settled
         outbox = Outbox()
         profile = repo.profile(session, offer.mentor_id, lock=True)
         capacity = profile.capacity if profile is not None else 0
@@ -364,6 +375,7 @@ def accept_offer(
                 offer_ts=offer.message_ts,
             )
         )
+        outbox.homes.append(request.mentee_id)  # the mentor is acting: their Home refreshes itself
         log.info("offer accepted offer=%s pairing=%s", offer.id, pairing.id)
         return AnswerOutcome(Answer.ACCEPTED, offer.mentor_id, request.mentee_id, outbox)
 
@@ -372,13 +384,10 @@ def decline_offer(
     db: Database, offer_id: int, presser: str, now: datetime, timeout: timedelta
 ) -> AnswerOutcome:
     with db.transaction() as session:
-        checked = _check_offer(session, offer_id, presser)
-        if isinstance(checked, AnswerOutcome):
-            return checked
-        offer, request = checked
-        if not repo.settle_offer(session, offer_id, "declined", now):
-            session.refresh(offer)
-            return _already(offer, request)
+        settled = _settle(session, offer_id, presser, "declined", now)
+        if isinstance(settled, AnswerOutcome):
+            return settled
+        offer, request = settled
         outbox = Outbox()
         outbox.stale.append(stale(offer, request.mentee_id, "declined"))
         if request.status == "waiting":

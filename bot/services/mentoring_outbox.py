@@ -84,6 +84,9 @@ class Outbox:
     dms: list[tuple[str, str]] = field(default_factory=list)
     # (channel_id, text): posts in a pairing's group DM.
     posts: list[tuple[str, str]] = field(default_factory=list)
+    # People whose App Home now shows something else, besides the person acting (whose
+    # Home the completion hook refreshes): the other side of a new or ended pairing.
+    homes: list[str] = field(default_factory=list)
 
     def extend(self, other: Outbox) -> None:
         self.offers += other.offers
@@ -93,3 +96,4 @@ class Outbox:
         self.checkins += other.checkins
         self.dms += other.dms
         self.posts += other.posts
+        self.homes += other.homes

@@ -17,6 +17,7 @@ from bot.services.mentoring_offers import (
     domain_request,
     make_offer,
     mentor_profiles,
+    offer_waiting_to,
     rank_for,
     stale,
 )
@@ -37,7 +38,6 @@ LIST_LIMIT = 40
 class EndResult(StrEnum):
     ENDED = "ended"
     ALREADY_ENDED = "already_ended"
-    NOT_YOURS = "not_yours"
     NONE_ACTIVE = "none_active"
     WHICH_ONE = "which_one"
 
@@ -52,11 +52,15 @@ class EndOutcome:
 
 
 def _end(
-    session: Session, pairing: Pairing, by: str, reason: str, now: datetime, outbox: Outbox
+    session: Session, pairing: Pairing, by: str, reason: str, now: datetime, timeout: timedelta
 ) -> EndOutcome:
+    """End an active pairing once; the mentor's freed place goes to whoever is waiting."""
     other = pairing.mentee_id if by == pairing.mentor_id else pairing.mentor_id
     if not repo.end_pairing(session, pairing.id, by, reason, now):
         return EndOutcome(EndResult.ALREADY_ENDED, pairing.id, other)
+    outbox = Outbox()
+    outbox.homes.append(other)  # the person ending it is acting: their Home refreshes itself
+    offer_waiting_to(session, pairing.mentor_id, now, timeout, outbox)
     text = (
         f"<@{by}> ended this pairing. Thank you both for the time you gave it. "
         "The club is always here: `/club mentor request` for a new mentor, "
@@ -69,20 +73,9 @@ def _end(
     return EndOutcome(EndResult.ENDED, pairing.id, other, outbox=outbox)
 
 
-def end_pairing(db: Database, pairing_id: int, by: str, reason: str, now: datetime) -> EndOutcome:
-    """End one pairing (a button in its group DM): only its two people may."""
-    with db.transaction() as session:
-        pairing = session.get(Pairing, pairing_id)
-        if pairing is None:
-            return EndOutcome(EndResult.NONE_ACTIVE)
-        if by not in (pairing.mentor_id, pairing.mentee_id):
-            return EndOutcome(EndResult.NOT_YOURS, pairing.id)
-        if pairing.status != "active":
-            return EndOutcome(EndResult.ALREADY_ENDED, pairing.id)
-        return _end(session, pairing, by, reason, now, Outbox())
-
-
-def end_for(db: Database, user_id: str, other: str | None, now: datetime) -> EndOutcome:
+def end_for(
+    db: Database, user_id: str, other: str | None, now: datetime, timeout: timedelta
+) -> EndOutcome:
     """`/club mentor end [@person]`: the caller's one active pairing, or the one with `other`."""
     with db.transaction() as session:
         pairings = repo.active_pairings_of(session, user_id)
@@ -93,7 +86,7 @@ def end_for(db: Database, user_id: str, other: str | None, now: datetime) -> End
         if len(pairings) > 1:
             people = tuple(p.mentee_id if p.mentor_id == user_id else p.mentor_id for p in pairings)
             return EndOutcome(EndResult.WHICH_ONE, choices=people)
-        return _end(session, pairings[0], user_id, "ended by a participant", now, Outbox())
+        return _end(session, pairings[0], user_id, "ended by a participant", now, timeout)
 
 
 @dataclass(frozen=True)
@@ -116,7 +109,7 @@ def change_mentor(db: Database, mentee_id: str, now: datetime, timeout: timedelt
         goal = old.goal if old else ""
         times = old.preferred_times if old else ""
         ended = _end(
-            session, mine[0], mentee_id, "mentee asked for a different mentor", now, Outbox()
+            session, mine[0], mentee_id, "mentee asked for a different mentor", now, timeout
         )
     request = create_request(db, mentee_id, topics, goal, times, False, now, timeout)
     return ChangeOutcome(ended, request)
@@ -170,7 +163,12 @@ class CheckinOutcome:
 
 
 def answer_checkin(
-    db: Database, pairing_id: int, presser: str, answer: CheckinAnswer, now: datetime
+    db: Database,
+    pairing_id: int,
+    presser: str,
+    answer: CheckinAnswer,
+    now: datetime,
+    timeout: timedelta,
 ) -> CheckinOutcome:
     with db.transaction() as session:
         pairing = session.get(Pairing, pairing_id)
@@ -181,7 +179,7 @@ def answer_checkin(
         if pairing.status != "active":
             return CheckinOutcome(CheckinResult.ALREADY_ENDED)
         if answer is CheckinAnswer.END:
-            ended = _end(session, pairing, presser, "ended at a check-in", now, Outbox())
+            ended = _end(session, pairing, presser, "ended at a check-in", now, timeout)
             if ended.result is not EndResult.ENDED:
                 return CheckinOutcome(CheckinResult.ALREADY_ENDED)
             return CheckinOutcome(CheckinResult.ENDED, outbox=ended.outbox)

@@ -388,8 +388,9 @@ def test_a_paused_mentor_gets_no_offers_until_the_pause_ends(club: LocalClub) ->
     assert "Paused: no new offers" in last_response(club)
     club.command(MARCO.user_id, "mentor resume")
     assert "Welcome back" in last_response(club)
-    club.command(OLIVIA.user_id, f"pair <@{NINA.user_id}|nina> <@{MARCO.user_id}|marco>")
+    # The request that waited meanwhile reaches him at once, without an organiser.
     assert has_buttons(latest_offer(club, MARCO))
+    assert offer_states(club) == [(MEI.user_id, "declined"), (MARCO.user_id, "pending")]
 
 
 def test_a_pause_with_a_date_ends_by_itself(club: LocalClub) -> None:
@@ -646,11 +647,16 @@ def test_a_restart_keeps_pending_offers_and_their_timeouts(club: LocalClub) -> N
 
 
 def stalled_requests(club: LocalClub) -> None:
-    """NINA and SAM ask before any mentor has signed up, then two mentors with one place each."""
-    ask(club, NINA, "blogging")
-    ask(club, SAM, "video")
+    """Two mentors with one place each are away until 3 December; NINA and SAM ask meanwhile.
+    When the pauses run out the requests are still waiting: a round for the organisers."""
     sign_up(club, MARCO, "blogging, video", capacity="1")
     sign_up(club, MEI, "blogging", capacity="1")
+    for mentor in (MARCO, MEI):
+        club.command(mentor.user_id, "mentor pause until 2026-12-03")
+    ask(club, NINA, "blogging")
+    ask(club, SAM, "video")
+    assert count(club, MentorOffer) == 0
+    club.clock.advance(timedelta(days=2))  # past midnight on the 3rd in Rome and Singapore
 
 
 def test_a_pairing_round_previews_then_sends_offers_once(club: LocalClub) -> None:
@@ -666,11 +672,12 @@ def test_a_pairing_round_previews_then_sends_offers_once(club: LocalClub) -> Non
     assert "Only organisers" in last_response(club)
     assert count(club, MentorOffer) == 0
 
+    answered_before = len(club.emulator.calls_to("response_url"))
     press_together(club, [(OLIVIA, preview, ids.MENTOR_ROUND_CONFIRM)] * 2)
     assert count(club, MentorOffer) == 2
     assert len(offers_to(club, MARCO)) == 1 and len(offers_to(club, MEI)) == 1
-    texts = [c.args["text"] for c in club.emulator.calls_to("response_url")]
-    assert sum("already sent" in t for t in texts) == 1
+    texts = [c.args["text"] for c in club.emulator.calls_to("response_url")[answered_before:]]
+    assert sorted("already sent" in t for t in texts) == [False, True]  # one sent, one refused
 
     club.command(OLIVIA.user_id, "pairing round")
     assert "Nobody is waiting" in last_response(club)
@@ -694,3 +701,140 @@ def test_when_slack_refuses_the_group_dm_both_are_introduced_one_to_one(club: Lo
     assert pairings(club) == [(NINA.user_id, MARCO.user_id, "active")]
     for person in (NINA, MARCO):
         assert any("meet <@U0MARCO>" in m["text"] for m in dm_messages(club, person))
+
+
+# --- a freed place, both Homes, forgetting ------------------------------------------------------
+
+
+def test_a_mentor_with_room_again_gets_the_oldest_waiting_request_they_fit(club: LocalClub) -> None:
+    sign_up(club, MEI, "blogging", capacity="1")
+    ask(club, NINA, "blogging")
+    decline(club, MEI)  # nobody else: NINA waits
+    ask(club, SAM, "blogging")  # MEI's one place now holds SAM's offer
+    ask(club, PRIYA, "blogging")  # nobody has room: PRIYA waits too
+    assert "couldn't find you a mentor yet" in dm_messages(club, PRIYA)[-1]["text"]
+    assert len(offers_to(club, MEI)) == 2
+
+    sign_up(club, MEI, "blogging", capacity="2")  # more room: PRIYA, not NINA whom she declined
+    offer = latest_offer(club, MEI)
+    assert has_buttons(offer) and "<@U0PRIYA> would like a mentor" in json.dumps(offer["blocks"])
+    assert "1 of 2 places taken" in json.dumps(offer["blocks"])  # the reasons, as ranked
+
+    sign_up(club, MARCO, "blogging, video")  # a new mentor: the oldest request still waiting
+    offer = latest_offer(club, MARCO)
+    assert has_buttons(offer) and "<@U0NINA> would like a mentor" in json.dumps(offer["blocks"])
+    assert offer_states(club) == [
+        (MEI.user_id, "declined"),
+        (MEI.user_id, "pending"),
+        (MEI.user_id, "pending"),
+        (MARCO.user_id, "pending"),
+    ]
+    club.command(OLIVIA.user_id, "pairings waiting")
+    assert "nobody left" not in last_response(club)
+
+
+def test_a_place_freed_by_an_ended_pairing_goes_to_whoever_waits(club: LocalClub) -> None:
+    sign_up(club, MARCO, "blogging, video", capacity="1")
+    ask(club, NINA, "blogging")
+    accept(club, MARCO)
+    ask(club, SAM, "video")  # MARCO is full: SAM waits
+    assert "couldn't find you a mentor yet" in dm_messages(club, SAM)[-1]["text"]
+    assert len(offers_to(club, MARCO)) == 1
+
+    club.command(NINA.user_id, "mentor end")
+    offer = latest_offer(club, MARCO)
+    assert has_buttons(offer) and "<@U0SAM> would like a mentor" in json.dumps(offer["blocks"])
+    accept(club, MARCO)
+    assert pairings(club) == [
+        (NINA.user_id, MARCO.user_id, "ended"),
+        (SAM.user_id, MARCO.user_id, "active"),
+    ]
+
+
+def open_home(club: LocalClub, person: Person) -> None:
+    club.event(
+        {
+            "type": "app_home_opened",
+            "user": person.user_id,
+            "tab": "home",
+            "channel": club.dm_channel(person.user_id),
+            "event_ts": "1.000001",
+        }
+    )
+
+
+def homes_of(club: LocalClub, person: Person) -> list[str]:
+    return [
+        json.dumps(call.args["view"])
+        for call in club.emulator.calls_to("views.publish")
+        if call.ok and call.args.get("user_id") == person.user_id
+    ]
+
+
+def test_both_homes_follow_a_pairing_that_starts_and_ends(club: LocalClub) -> None:
+    mentors_ready(club)
+    ask(club, NINA, "blogging, video")
+    for person in (NINA, MARCO):
+        open_home(club, person)
+    assert "Your request for a mentor is open" in homes_of(club, NINA)[-1]
+
+    accept(club, MARCO)  # MARCO acts; NINA's Home must follow too
+    assert "Your mentor: <@U0MARCO>" in homes_of(club, NINA)[-1]
+    assert "request for a mentor is open" not in homes_of(club, NINA)[-1]
+    assert "mentoring <@U0NINA>" in homes_of(club, MARCO)[-1]
+
+    published = len(homes_of(club, NINA)), len(homes_of(club, MARCO))
+    club.command(NINA.user_id, "mentor end")  # NINA acts; MARCO's Home must follow too
+    assert "mentoring <@U0NINA>" not in homes_of(club, MARCO)[-1]
+    assert "Your mentor" not in homes_of(club, NINA)[-1]
+    assert (len(homes_of(club, NINA)), len(homes_of(club, MARCO))) == (
+        published[0] + 1,
+        published[1] + 1,
+    )  # once each: nobody's Home republished twice for one change
+
+
+def test_a_mentee_changing_mentor_updates_the_old_mentors_home(club: LocalClub) -> None:
+    paired(club)
+    open_home(club, MARCO)
+    assert "mentoring <@U0NINA>" in homes_of(club, MARCO)[-1]
+    club.command(NINA.user_id, "mentor change")
+    assert "mentoring <@U0NINA>" not in homes_of(club, MARCO)[-1]
+
+
+def test_forget_me_removes_a_mentors_and_mentees_records_and_leaves_others_sensible(
+    club: LocalClub,
+) -> None:
+    sign_up(club, MARCO, "blogging, video")
+    sign_up(club, MEI, "blogging, podcasts")
+    ask(club, NINA, "blogging, video")
+    accept(club, MARCO)  # MARCO mentors NINA
+    ask(club, SAM, "video")
+    sam_offer = latest_offer(club, MARCO)  # pending with MARCO
+    ask(club, MARCO, "podcasts")  # MARCO asks for a mentor himself: offered to MEI
+    marco_request_offer = latest_offer(club, MEI)
+    assert "<@U0MARCO> would like a mentor" in json.dumps(marco_request_offer["blocks"])
+
+    club.command(MARCO.user_id, "forget me")
+    club.press(MARCO.user_id, club.last_reply(), ids.FORGET_CONFIRM)
+    assert "I've deleted what I knew about you" in club.last_reply()["text"]
+
+    marco = MARCO.user_id
+    assert count(club, MentorProfileRow, MentorProfileRow.user_id == marco) == 0
+    assert count(club, MentorRequestRow, MentorRequestRow.mentee_id == marco) == 0
+    assert count(club, MentorOffer, MentorOffer.mentor_id == marco) == 0
+    assert count(club, Pairing, (Pairing.mentor_id == marco) | (Pairing.mentee_id == marco)) == 0
+    assert count(club, MentorOffer) == 0  # MEI's offer of his request went with it
+    # The others: NINA has no mentor now and may ask again; SAM's request still waits.
+    club.command(NINA.user_id, "mentor status")
+    assert "Your mentor" not in last_response(club)
+    ask(club, NINA, "blogging")
+    assert has_buttons(latest_offer(club, MEI))
+    assert count(club, MentorRequestRow, MentorRequestRow.open_for == SAM.user_id) == 1
+    club.command(OLIVIA.user_id, "pairings waiting")
+    assert "<@U0SAM>" in last_response(club) and "<@U0MARCO>" not in last_response(club)
+    # MEI's old DM about MARCO's request answers honestly instead of pairing a ghost.
+    accept(club, MEI, marco_request_offer)
+    assert "no longer exists" in last_response(club)
+    assert pairings(club) == []
+    club.press(MARCO.user_id, sam_offer, ids.MENTOR_OFFER_ACCEPT)
+    assert "no longer exists" in last_response(club) or "moved on" in last_response(club)
