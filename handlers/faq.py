@@ -15,13 +15,14 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.deps import CONTEXT_KEY, Deps
+from bot.deps import Deps
 from bot.domain.faq_fields import safe_answer
+from bot.domain.faq_small_talk import small_talk
 from bot.domain.policy import Action, may, who_may
 from bot.services import events, faq, faq_mentors, roles
 from bot.services.faq import Asked, Reply
 from bot.services.faq_mentors import Outcome, Pending
-from handlers import faq_files, faq_manage, ids
+from handlers import faq_files, faq_manage, faq_posts, ids
 from handlers.commands import CommandCall, CommandRouter, Subcommand
 from handlers.views import faq as views
 from handlers.wiring import Wiring
@@ -46,11 +47,6 @@ def register(wire: Wiring, router: CommandRouter) -> None:
     wire.view(ids.FAQ_ANSWER_MODAL)(on_answer_submitted)
 
 
-def _deps(context: BoltContext) -> Deps:
-    deps: Deps = context[CONTEXT_KEY]
-    return deps
-
-
 def _from_a_person(event: dict[str, Any], context: BoltContext) -> bool:
     user = event.get("user")
     return bool(user) and not event.get("bot_id") and user != context.bot_user_id
@@ -67,7 +63,7 @@ def is_question_for_faq(event: dict[str, Any], context: BoltContext) -> bool:
     subtype = event.get("subtype")
     if event.get("channel_type") == "im":
         return subtype in _QUESTION_SUBTYPES or subtype == "file_share"
-    club = _deps(context).settings.club_channel
+    club = faq_manage.deps_from(context).settings.club_channel
     mentions_me = f"<@{context.bot_user_id}>" in (event.get("text") or "")
     return (
         subtype in _QUESTION_SUBTYPES
@@ -78,7 +74,7 @@ def is_question_for_faq(event: dict[str, Any], context: BoltContext) -> bool:
 
 
 def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    deps = _deps(context)
+    deps = faq_manage.deps_from(context)
     if event.get("subtype") == "file_share":
         faq_files.import_shared_file(deps, client, event)
         return
@@ -103,9 +99,11 @@ def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -
 def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     if not _from_a_person(event, context) or event.get("subtype"):
         return
-    deps = _deps(context)
+    deps = faq_manage.deps_from(context)
     text = faq.question_text(event.get("text") or "")
     in_dm = event["channel"].startswith("D")
+    if in_dm and small_talk(text) is not None:
+        return  # message.im brings the same words and replies; small talk keeps no claim
     # In a DM, reply as message.im would (Slack sends both events; the first one wins).
     thread = event.get("thread_ts") if in_dm else event.get("thread_ts") or event["ts"]
     if not text:
@@ -126,6 +124,14 @@ def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -
 
 def _answer(deps: Deps, client: WebClient, asked: Asked) -> None:
     if not asked.text:
+        return
+    kind = small_talk(asked.text)
+    if kind is not None:
+        # "hi" / "thanks" are not questions: no FAQ lookup, no row, no path step. In the
+        # club channel nobody addressed the bot, so it stays out of the conversation.
+        if asked.via != "channel":
+            client.chat_postMessage(channel=asked.channel, thread_ts=asked.reply_thread_ts,
+                                    text=views.small_talk_reply(kind, asked.asker))
         return
 
     def post(reply: Reply) -> str | None:
@@ -149,6 +155,10 @@ def _ask(call: CommandCall) -> None:
         call.respond(text="Type your question after the command, like "
                      "`/club ask how do I start a blog?`", response_type="ephemeral")
         return
+    kind = small_talk(text)
+    if kind is not None:
+        call.respond(text=views.small_talk_reply(kind, call.user_id), response_type="ephemeral")
+        return
 
     def post(reply: Reply) -> None:
         rendered, blocks = _render(reply)
@@ -164,7 +174,7 @@ def _ask(call: CommandCall) -> None:
 
 
 def _vote(body: dict[str, Any], respond: Respond, context: BoltContext, helpful: bool) -> None:
-    deps = _deps(context)
+    deps = faq_manage.deps_from(context)
     pair = views.parse_pair(body["actions"][0].get("value", ""))
     user = body["user"]["id"]
     outcome = (
@@ -199,7 +209,7 @@ def on_not_helpful(ack: Ack, body: dict[str, Any], respond: Respond,
 def on_suggestion(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
                   context: BoltContext) -> None:
     ack()
-    deps = _deps(context)
+    deps = faq_manage.deps_from(context)
     pair = views.parse_pair(body["actions"][0].get("value", ""))
 
     def post(reply: Reply) -> str | None:
@@ -224,7 +234,7 @@ def on_suggestion(ack: Ack, body: dict[str, Any], client: WebClient, respond: Re
 def on_ask_mentor(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
                   context: BoltContext) -> None:
     ack()
-    deps = _deps(context)
+    deps = faq_manage.deps_from(context)
     mentors = deps.settings.mentors_channel
     value = body["actions"][0].get("value", "")
     if mentors is None:
@@ -233,10 +243,7 @@ def on_ask_mentor(ack: Ack, body: dict[str, Any], client: WebClient, respond: Re
                 response_type="ephemeral", replace_original=False)
         return
 
-    def post(pending: Pending) -> str:
-        text, blocks = views.mentors_post(pending)
-        return str(client.chat_postMessage(channel=mentors, text=text, blocks=blocks)["ts"])
-
+    post = faq_posts.question_poster(client, mentors)
     result = (
         faq_mentors.escalate(deps.db, int(value), body["user"]["id"], deps.clock.now(), post)
         if value.isdigit() else faq_mentors.Result(Outcome.MISSING)
@@ -261,7 +268,7 @@ def may_answer(deps: Deps, user_id: str) -> bool:
 def on_answer_pressed(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
                       context: BoltContext) -> None:
     ack()
-    deps = _deps(context)
+    deps = faq_manage.deps_from(context)
     user = body["user"]["id"]
     if not may_answer(deps, user):
         respond(text=f":no_entry: Only {who_may(Action.ANSWER_QUESTIONS)} can answer club "
@@ -283,7 +290,7 @@ def on_answer_pressed(ack: Ack, body: dict[str, Any], client: WebClient, respond
 
 def on_answer_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                         client: WebClient, context: BoltContext) -> None:
-    deps = _deps(context)
+    deps = faq_manage.deps_from(context)
     user = body["user"]["id"]
     question_id = int(json.loads(view.get("private_metadata") or "{}").get("question_id", 0))
     values = view["state"]["values"]
@@ -315,15 +322,15 @@ def on_answer_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                 channel=answered.channel, thread_ts=answered.reply_thread_ts, text=message
             )
 
-    result = faq_mentors.answer(deps.db, question_id, user, text, deps.clock.now(), deliver)
+    now = deps.clock.now()
+    result = faq_mentors.answer(deps.db, question_id, user, text, now, deliver)
     mentors = deps.settings.mentors_channel
     if result.outcome is Outcome.ALREADY and result.pending:
         deps.notifier.dm(user, f"<@{result.pending.answered_by}> answered that question just "
                          "before you, so I didn't send yours. Thank you anyway!",
                          unsolicited=False)
         return
-    if result.outcome is Outcome.DONE and result.pending and mentors and \
-            result.pending.mentors_post_ts:
-        text_, blocks = views.mentors_answered(result.pending)
-        client.chat_update(channel=mentors, ts=result.pending.mentors_post_ts, text=text_,
-                           blocks=blocks)
+    if result.outcome is Outcome.DONE and mentors:
+        # The asker has the answer now; if Slack refuses this, the tick tries again.
+        faq_mentors.show_answer_to_mentors(deps.db, question_id, now,
+                                           faq_posts.answer_shower(client, mentors))

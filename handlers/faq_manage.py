@@ -47,7 +47,8 @@ def register(wire: Wiring, router: CommandRouter) -> None:
     wire.view(ids.FAQ_ENTRY_MODAL)(on_entry_submitted)
 
 
-def _deps(context: BoltContext) -> Deps:
+def deps_from(context: BoltContext) -> Deps:
+    """The FAQ listeners' dependencies (handlers.faq uses this one too)."""
     deps: Deps = context[CONTEXT_KEY]
     return deps
 
@@ -68,7 +69,7 @@ def _list(call: CommandCall) -> None:
 
 def on_list_page(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
-    deps = _deps(context)
+    deps = deps_from(context)
     page_text, _, tag = body["actions"][0].get("value", "1:").partition(":")
     entries = faq_admin.list_entries(deps.db, tag or None, deps.clock.now())
     page = int(page_text) if page_text.isdigit() else 1
@@ -126,7 +127,7 @@ def _refuse_edit(respond: Respond) -> None:
 def on_remove_confirmed(ack: Ack, body: dict[str, Any], respond: Respond,
                         context: BoltContext) -> None:
     ack()
-    deps = _deps(context)
+    deps = deps_from(context)
     user = body["user"]["id"]
     if not _may_edit(deps, user):
         _refuse_edit(respond)
@@ -150,7 +151,7 @@ def on_remove_cancelled(ack: Ack, body: dict[str, Any], respond: Respond) -> Non
 def on_save_pressed(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
                     context: BoltContext) -> None:
     ack()
-    deps = _deps(context)
+    deps = deps_from(context)
     if not _may_edit(deps, body["user"]["id"]):
         _refuse_edit(respond)
         return
@@ -182,7 +183,7 @@ def _value(values: dict[str, Any], block_id: str) -> str:
 
 def on_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                        client: WebClient, context: BoltContext) -> None:
-    deps = _deps(context)
+    deps = deps_from(context)
     user = body["user"]["id"]
     meta: dict[str, Any] = json.loads(view.get("private_metadata") or "{}")
     values = view["state"]["values"]

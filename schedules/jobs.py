@@ -24,6 +24,7 @@ TICK_TASKS: tuple[Callable[[Deps], None], ...] = (
     meeting_reminders.send_meeting_reminders,
     mentoring_due.move_on_offers_and_check_in,
     faq_jobs.raise_unanswered_questions,
+    faq_jobs.show_answers_to_mentors,
     nudges.send_due_nudges,
 )
 

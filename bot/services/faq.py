@@ -16,10 +16,11 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.faq_fields import one_line
-from bot.domain.faq_match import Decision
+from bot.domain.faq_match import Decision, FaqMatcher
+from bot.domain.faq_small_talk import without_small_talk
 from bot.services.faq_index import index_for
 from storage.db import Database
-from storage.models.faq import FaqQuestion
+from storage.models.faq import FaqEntry, FaqQuestion
 from storage.repositories import faq as repo
 from storage.repositories.progress import record_step
 
@@ -72,11 +73,16 @@ def question_text(text: str) -> str:
     return one_line(_MENTION.sub(" ", text or ""))
 
 
+def decide(matcher: FaqMatcher, question: str) -> Decision:
+    """The matcher's decision on the question itself: "Hi! ... thanks" left out."""
+    return matcher.decide(without_small_talk(question))
+
+
 def ask(db: Database, asked: Asked, now: datetime, deliver: Deliver) -> Reply | None:
     """Answer a question once per message. None when it was already claimed, or when a
     channel question was not confident enough (then the bot stays silent)."""
     snapshot = index_for(db).current(now)
-    decision = snapshot.matcher.decide(asked.text)
+    decision = decide(snapshot.matcher, asked.text)
     best = decision.best
     if asked.via == "channel":
         answered = best is not None and best.confidence >= max(
@@ -102,25 +108,16 @@ def ask(db: Database, asked: Asked, now: datetime, deliver: Deliver) -> Reply | 
                     confidence=best.confidence if best else None,
                 ),
             )
-            record_step(session, asked.asker, "first_question", now)
             if status == "silent":
+                # Channel chatter the bot stayed out of: not a question put to it.
                 log.info("channel question left alone question=%d", question.id)
                 return None
-            reply = Reply(
-                question_id=question.id,
-                asker=asked.asker,
-                channel=asked.channel,
-                reply_thread_ts=asked.reply_thread_ts,
-                answered=answered,
-                confidence=best.confidence if best else 0.0,
-            )
+            record_step(session, asked.asker, "first_question", now)
+            reply = _reply(question, answered, best.confidence if best else 0.0)
             if answered and best is not None:
                 entry = repo.get_entry(session, best.entry_id)
                 assert entry is not None  # the snapshot matches the revision just read
-                entry.times_used += 1
-                reply = replace(
-                    reply, entry_id=entry.id, entry_question=entry.question, answer=entry.answer
-                )
+                reply = _used(reply, entry)
             else:
                 reply = replace(reply, suggestions=_suggestions(decision, snapshot.questions))
             question.reply_ts = deliver(reply)
@@ -132,6 +129,23 @@ def ask(db: Database, asked: Asked, now: datetime, deliver: Deliver) -> Reply | 
     except IntegrityError:
         log.info("question already handled channel=%s ts=%s", asked.channel, asked.message_ts)
         return None
+
+
+def _reply(question: FaqQuestion, answered: bool, confidence: float = 0.0) -> Reply:
+    return Reply(
+        question_id=question.id,
+        asker=question.asker,
+        channel=question.channel,
+        reply_thread_ts=question.reply_thread_ts,
+        answered=answered,
+        confidence=confidence,
+    )
+
+
+def _used(reply: Reply, entry: FaqEntry) -> Reply:
+    """The reply carries this entry's answer, and the entry counts one more use."""
+    entry.times_used += 1
+    return replace(reply, entry_id=entry.id, entry_question=entry.question, answer=entry.answer)
 
 
 def _suggestions(decision: Decision, questions: dict[int, str]) -> tuple[Suggestion, ...]:
@@ -151,17 +165,7 @@ def suggested_answer(
         entry = repo.get_entry(session, entry_id)
         if question is None or entry is None:
             return None
-        entry.times_used += 1
-        reply = Reply(
-            question_id=question.id,
-            asker=question.asker,
-            channel=question.channel,
-            reply_thread_ts=question.reply_thread_ts,
-            answered=True,
-            entry_id=entry.id,
-            entry_question=entry.question,
-            answer=entry.answer,
-        )
+        reply = _used(_reply(question, answered=True), entry)
         deliver(reply)
         return reply
 
@@ -189,7 +193,8 @@ def vote(
         is_asker = question.asker == user_id
         added = False
         if helpful and is_asker:
-            added = repo.add_phrasing(session, entry, question_text(question.text), now)
+            wording = without_small_talk(question_text(question.text))
+            added = repo.add_phrasing(session, entry, wording, now)
             if added:
                 repo.bump_revision(session)
         return VoteOutcome(True, helpful, previous != helpful, added, is_asker)

@@ -22,6 +22,9 @@ from storage.repositories import faq as repo
 log = logging.getLogger("clubbot.faq")
 
 RAISE_AGAIN_AFTER = timedelta(days=1)
+# When Slack refuses to show a mentor's answer in the mentors channel, try again this
+# much later (not every tick: a channel the bot was removed from fails every time).
+RETRY_SHOW_AFTER = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -83,22 +86,39 @@ class Result:
     entry_id: int | None = None
 
 
-def escalate(
-    db: Database, question_id: int, by: str, now: datetime, post: Callable[[Pending], str]
+def _change_once(
+    db: Database,
+    question_id: int,
+    already: Callable[[FaqQuestion], bool],
+    change: Callable[[Session, FaqQuestion], int | None],
 ) -> Result:
-    """Send a question to the mentors once; `post` puts it in the mentors channel."""
+    """Lock the question, refuse when `already` holds, else apply `change` (which may
+    return an entry id) in the same transaction."""
     with db.transaction() as session:
         question = _locked(session, question_id)
         if question is None:
             return Result(Outcome.MISSING)
-        if question.status in ("escalated", "mentor_answered"):
-            return Result(Outcome.ALREADY, _pending(question))
+        if already(question):
+            return Result(Outcome.ALREADY, _pending(question), question.saved_entry_id)
+        entry_id = change(session, question)
+        return Result(Outcome.DONE, _pending(question), entry_id)
+
+
+def escalate(
+    db: Database, question_id: int, by: str, now: datetime, post: Callable[[Pending], str]
+) -> Result:
+    """Send a question to the mentors once; `post` puts it in the mentors channel."""
+
+    def send(session: Session, question: FaqQuestion) -> None:
         question.status = "escalated"
         question.escalated_at = now
         question.escalated_by = by
         question.mentors_post_ts = post(_pending(question))
         log.info("question escalated question=%d by=%s", question.id, by)
-        return Result(Outcome.DONE, _pending(question))
+
+    return _change_once(
+        db, question_id, lambda q: q.status in ("escalated", "mentor_answered"), send
+    )
 
 
 def answer(
@@ -109,37 +129,64 @@ def answer(
     now: datetime,
     deliver: Callable[[Pending], None],
 ) -> Result:
-    """The first mentor's answer goes back to the asker (through `deliver`)."""
-    with db.transaction() as session:
-        question = _locked(session, question_id)
-        if question is None:
-            return Result(Outcome.MISSING)
-        if question.answered_by is not None:
-            return Result(Outcome.ALREADY, _pending(question))
+    """The first mentor's answer goes back to the asker (through `deliver`); the mentors'
+    post is then due to show it (see `show_answer_to_mentors`)."""
+
+    def record(session: Session, question: FaqQuestion) -> None:
         question.status = "mentor_answered"
         question.answered_by = mentor
         question.mentor_answer = text
         question.answered_at = now
+        question.mentors_post_due_at = now
         deliver(_pending(question))
         log.info("question answered by a mentor question=%d mentor=%s", question.id, mentor)
-        return Result(Outcome.DONE, _pending(question))
+
+    return _change_once(db, question_id, lambda q: q.answered_by is not None, record)
+
+
+def show_answer_to_mentors(
+    db: Database, question_id: int, now: datetime, show: Callable[[Pending], str | None]
+) -> bool:
+    """Bring the mentors' post up to date with the answer and its "Save to FAQ" button.
+
+    `show` updates the post (or posts a fresh one) and returns its ts, or None when Slack
+    refused: then it is due again after RETRY_SHOW_AFTER, so the button is never lost.
+    """
+    with db.transaction() as session:
+        question = _locked(session, question_id)
+        if question is None or question.mentors_post_due_at is None:
+            return False  # done meanwhile (another process, or the immediate attempt)
+        ts = show(_pending(question))
+        if ts is None:
+            question.mentors_post_due_at = now + RETRY_SHOW_AFTER
+            return False
+        question.mentors_post_ts = ts
+        question.mentors_post_due_at = None
+        return True
+
+
+def show_due_answers_to_mentors(
+    db: Database, now: datetime, show: Callable[[Pending], str | None]
+) -> int:
+    """Retry the mentors' posts that still don't show their answer; how many now do."""
+    with db.transaction() as session:
+        due = [q.id for q in repo.mentors_posts_due(session, now)]
+    return sum(show_answer_to_mentors(db, question_id, now, show) for question_id in due)
 
 
 def save_to_faq(
     db: Database, question_id: int, fields: EntryFields, by: str, now: datetime
 ) -> Result:
     """Turn an answered question into an FAQ entry, once."""
-    with db.transaction() as session:
-        question = _locked(session, question_id)
-        if question is None:
-            return Result(Outcome.MISSING)
-        if question.saved_entry_id is not None:
-            return Result(Outcome.ALREADY, _pending(question), question.saved_entry_id)
+
+    def save(session: Session, question: FaqQuestion) -> int:
         entry = repo.add_entry(session, fields, by=by, now=now)
         question.saved_entry_id = entry.id
         repo.bump_revision(session)
         log.info("question saved to the FAQ question=%d entry=%d", question.id, entry.id)
-        return Result(Outcome.DONE, _pending(question), entry.id)
+        return entry.id
+
+    return _change_once(db, question_id, lambda q: q.saved_entry_id is not None, save)
 
 
 def raise_unanswered(db: Database, now: datetime, post: Callable[[Pending], str]) -> int:

@@ -9,10 +9,12 @@ from typing import Any
 from bot.content import FAQ_ANSWER_MAX_CHARS, escape_mrkdwn
 from bot.content.messages import dont_know_yet
 from bot.domain.faq_fields import PHRASING_MAX_CHARS, QUESTION_MAX_CHARS, EntryFields
+from bot.domain.faq_small_talk import SmallTalk
 from bot.services.faq import Reply
 from bot.services.faq_admin import EntryView
 from bot.services.faq_mentors import Pending
 from handlers import ids
+from handlers.views.mentoring import request_mentor_button
 
 Block = dict[str, Any]
 LIST_PAGE_SIZE = 20  # 20 entries + header + buttons stay well under 50 blocks
@@ -25,6 +27,8 @@ ALTERNATIVES = "faq_alternatives"
 ANSWER = "faq_answer_text"
 TAGS = "faq_tags"
 MENTOR_ANSWER = "faq_mentor_answer"
+# An answer that tells people to type this gets the button that does it.
+MENTOR_REQUEST_COMMAND = "/club mentor request"
 
 
 def clip(text: str, limit: int) -> str:
@@ -71,22 +75,36 @@ def parse_pair(value: str) -> tuple[int, int] | None:
 # ------------------------------------------------------------------ answers
 
 
+def _find_me_a_mentor() -> Block:
+    """The mentoring feature's "Find me a mentor" button, as a secondary choice here."""
+    button = request_mentor_button()
+    button.pop("style", None)  # "Ask a mentor" or the vote stays the main action
+    return button
+
+
+def _escalate_actions(question_id: int, *, find_a_mentor: bool) -> Block:
+    elements = [_button(":raising_hand: Ask a mentor", ids.FAQ_ASK_MENTOR, str(question_id),
+                        "primary")]
+    if find_a_mentor:
+        elements.append(_find_me_a_mentor())
+    return {"type": "actions", "block_id": "faq_escalate", "elements": elements}
+
+
 def answer_message(reply: Reply) -> tuple[str, list[Block]]:
     value = vote_value(reply.question_id, reply.entry_id or 0)
+    buttons = [
+        _button(":thumbsup: Helpful", ids.FAQ_HELPFUL, value),
+        _button(":thumbsdown: Not helpful", ids.FAQ_NOT_HELPFUL, value),
+    ]
+    if MENTOR_REQUEST_COMMAND in reply.answer:
+        buttons.append(_find_me_a_mentor())
     blocks = [
         _section(reply.answer),
         _context(
             f"From the club FAQ, entry #{reply.entry_id}: "
             f"_{escape_mrkdwn(reply.entry_question)}_"
         ),
-        {
-            "type": "actions",
-            "block_id": f"faq_vote_{reply.question_id}",
-            "elements": [
-                _button(":thumbsup: Helpful", ids.FAQ_HELPFUL, value),
-                _button(":thumbsdown: Not helpful", ids.FAQ_NOT_HELPFUL, value),
-            ],
-        },
+        {"type": "actions", "block_id": f"faq_vote_{reply.question_id}", "elements": buttons},
     ]
     return clip(reply.answer, 3000), blocks
 
@@ -108,33 +126,25 @@ def unknown_message(reply: Reply) -> tuple[str, list[Block]]:
                     ),
                 }
             )
-    blocks.append(
-        {
-            "type": "actions",
-            "block_id": "faq_escalate",
-            "elements": [
-                _button(":raising_hand: Ask a mentor", ids.FAQ_ASK_MENTOR,
-                        str(reply.question_id), "primary")
-            ],
-        }
-    )
+    # dont_know_yet() mentions `/club mentor request`: the button saves typing it.
+    blocks.append(_escalate_actions(reply.question_id, find_a_mentor=True))
     return "I don't know that one yet. A mentor can help: press Ask a mentor.", blocks
 
 
 def not_helpful_followup(question_id: int) -> tuple[str, list[Block]]:
     text = "Sorry that didn't help. Shall I ask the club's mentors? They answer here."
-    blocks = [
-        _section(text),
-        {
-            "type": "actions",
-            "block_id": "faq_escalate",
-            "elements": [
-                _button(":raising_hand: Ask a mentor", ids.FAQ_ASK_MENTOR, str(question_id),
-                        "primary")
-            ],
-        },
-    ]
-    return text, blocks
+    return text, [_section(text), _escalate_actions(question_id, find_a_mentor=False)]
+
+
+def small_talk_reply(kind: SmallTalk, user_id: str) -> str:
+    """A short human reply to "hi" or "thanks": no FAQ lookup, no escalation."""
+    if kind is SmallTalk.THANKS:
+        return "You're welcome! :blush: Ask me anything else about the club any time."
+    return (
+        f":wave: Hi <@{user_id}>! Ask me anything about the club in your own words, like "
+        "_how do I start a blog?_, and I'll answer from the club FAQ. "
+        "`/club help` lists everything else I can do."
+    )
 
 
 def where_asked(pending: Pending) -> str:

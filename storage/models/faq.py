@@ -74,6 +74,10 @@ class FaqQuestion(Base):
     escalated_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     escalated_by: Mapped[str | None] = mapped_column(String(32), default=None)
     mentors_post_ts: Mapped[str | None] = mapped_column(String(32), default=None)
+    # Set when the mentors' post must show the answer and "Save to FAQ"; cleared once it
+    # does. Slack may refuse the update after the asker already has the answer, so the
+    # tick tries again (a fresh post if the old one can't be updated).
+    mentors_post_due_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     last_raised_at: Mapped[datetime | None] = mapped_column(default=None)
     answered_by: Mapped[str | None] = mapped_column(String(32), default=None)
     mentor_answer: Mapped[str | None] = mapped_column(Text, default=None)

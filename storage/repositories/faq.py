@@ -169,6 +169,16 @@ def waiting_for_a_mentor(session: Session, raised_before: datetime) -> list[FaqQ
     return list(session.scalars(query))
 
 
+def mentors_posts_due(session: Session, now: datetime) -> list[FaqQuestion]:
+    """Answered questions whose post in the mentors channel still needs the answer shown."""
+    query = (
+        select(FaqQuestion)
+        .where(FaqQuestion.mentors_post_due_at <= now)
+        .order_by(FaqQuestion.mentors_post_due_at)
+    )
+    return list(session.scalars(query))
+
+
 # ---------------------------------------------------------------- votes
 
 

@@ -52,13 +52,26 @@ def test_a_dm_question_gets_the_starter_answer_with_feedback_buttons(club: Local
     assert entry(club, question.entry_id or 0).times_used == 1
 
 
-def test_asking_a_first_question_is_a_step_on_the_path(club: LocalClub) -> None:
-    club.dm(NINA.user_id, "how do I find a mentor")
-    club.dm(NINA.user_id, "how do I start a blog?")
+def first_question_steps(club: LocalClub, user_id: str) -> int:
     assert club.db is not None
     with club.db.transaction() as session:
-        steps = session.query(PathStepReached).filter_by(user_id=NINA.user_id).all()
-    assert [s.step for s in steps if s.step == "first_question"] == ["first_question"]
+        return session.query(PathStepReached).filter_by(user_id=user_id,
+                                                        step="first_question").count()
+
+
+def test_asking_a_first_question_is_a_step_on_the_path(club: LocalClub) -> None:
+    assert first_question_steps(club, NINA.user_id) == 0
+    club.dm(NINA.user_id, "how do I find a mentor")
+    club.dm(NINA.user_id, "how do I start a blog?")
+    assert first_question_steps(club, NINA.user_id) == 1
+
+
+def test_chatter_the_bot_left_alone_in_the_channel_is_no_first_question(
+    club: LocalClub,
+) -> None:
+    club.say(NINA.user_id, "lunch today anyone?", channel=CLUB.channel_id)
+    assert [q.status for q in questions(club)] == ["silent"]
+    assert first_question_steps(club, NINA.user_id) == 0
 
 
 def test_a_mention_is_answered_in_its_thread(club: LocalClub) -> None:
@@ -103,7 +116,8 @@ def test_an_unknown_question_says_so_with_suggestions_and_ask_a_mentor(club: Loc
     (reply,) = posts(club)
     assert "I don't know that one yet" in json.dumps(reply["blocks"])
     buttons = action_ids(reply)
-    assert buttons[-1] == "faq_ask_mentor"
+    # Ask a mentor (one question) first; Find me a mentor (a pairing) as the other way.
+    assert buttons[-2:] == ["faq_ask_mentor", "mentor_request_open"]
     assert 1 <= buttons.count("faq_suggestion") <= 3
     (question,) = questions(club)
     assert question.status == "unknown"
@@ -183,3 +197,81 @@ def test_club_ask_without_a_question_explains(club: LocalClub) -> None:
     (post,) = [c.args for c in club.emulator.calls_to("response_url")]
     assert "Type your question after the command" in post["text"]
     assert questions(club) == []
+
+
+# ------------------------------------------------------------------ small talk
+
+
+def test_hi_in_a_dm_is_greeted_back_with_how_to_ask(club: LocalClub) -> None:
+    first = club.dm(NINA.user_id, "hi")
+    club.redeliver(first, retry_num=1)
+    (reply,) = posts(club, club.dm_channel(NINA.user_id))
+    assert f"Hi <@{NINA.user_id}>" in reply["text"] and "`/club help`" in reply["text"]
+    assert "don't know" not in reply["text"] and action_ids(reply) == []
+    assert questions(club) == []  # not a question: nothing to count or escalate
+    assert first_question_steps(club, NINA.user_id) == 0
+
+
+def test_thanks_gets_youre_welcome_and_is_never_escalated(club: LocalClub) -> None:
+    for text in ("thanks!", "Thank you :pray:", "thank you so much, clubbot"):
+        club.dm(NINA.user_id, text)
+    replies = posts(club, club.dm_channel(NINA.user_id))
+    assert [r["text"].startswith("You're welcome!") for r in replies] == [True] * 3
+    assert all(action_ids(r) == [] for r in replies)
+    assert questions(club) == [] and first_question_steps(club, NINA.user_id) == 0
+
+
+def test_a_greeting_with_a_question_is_answered_like_the_question(club: LocalClub) -> None:
+    club.dm(NINA.user_id, "Hi there! how would I begin blogging internally? thanks")
+    (reply,) = posts(club)
+    assert action_ids(reply) == ["faq_helpful", "faq_not_helpful"]
+    (question,) = questions(club)
+    assert question.status == "answered"
+    club.press(NINA.user_id, reply, "faq_helpful")  # her wording is learned without the hi
+    phrasings = entry(club, question.entry_id or 0).alternatives.splitlines()
+    assert "how would I begin blogging internally?" in phrasings
+
+
+def test_small_talk_by_mention_command_and_in_the_channel(club: LocalClub) -> None:
+    delivery = club.mention(SAM.user_id, "hello!")
+    (reply,) = posts(club, CLUB.channel_id)
+    assert reply["thread_ts"] == delivery.payload["event"]["ts"] and "Hi <@" in reply["text"]
+    club.say(NINA.user_id, "morning all", channel=CLUB.channel_id)  # not to the bot: silence
+    assert len(posts(club, CLUB.channel_id)) == 1
+    club.command(NINA.user_id, "ask thanks")
+    (post,) = [c.args for c in club.emulator.calls_to("response_url")]
+    assert post["response_type"] == "ephemeral" and post["text"].startswith("You're welcome")
+    assert questions(club) == []
+
+
+def test_hi_to_the_bot_in_a_dm_delivered_as_two_events_is_greeted_once(
+    club: LocalClub,
+) -> None:
+    dm = club.dm_channel(NINA.user_id)
+    ts = club.emulator.next_ts()
+    bot = club.emulator.bot_user_id
+    club.event({"type": "app_mention", "user": NINA.user_id, "text": f"<@{bot}> hi",
+                "ts": ts, "channel": dm, "event_ts": ts})
+    club.say(NINA.user_id, f"<@{bot}> hi", channel=dm, ts=ts)
+    (reply,) = posts(club, dm)
+    assert "Hi <@" in reply["text"]
+
+
+# ------------------------------------------------------------------ Find me a mentor
+
+
+def test_find_me_a_mentor_from_i_dont_know_opens_the_mentoring_request(
+    club: LocalClub,
+) -> None:
+    club.dm(NINA.user_id, "what is the wifi password for the blog meeting room")
+    club.press(NINA.user_id, club.last_reply(), "mentor_request_open")
+    modal = club.emulator.last_call("views.open")
+    assert modal is not None and modal.ok
+    assert modal.args["view"]["callback_id"] == "mentor_request_modal"
+
+
+def test_an_answer_that_says_how_to_get_a_mentor_carries_the_button(club: LocalClub) -> None:
+    club.dm(NINA.user_id, "how do I find a mentor?")
+    reply = club.last_reply()
+    assert "/club mentor request" in reply["text"]
+    assert action_ids(reply) == ["faq_helpful", "faq_not_helpful", "mentor_request_open"]

@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from bot.local import CLUB, MEI, MENTORS, NINA, OLIVIA, PRIYA, SAM, LocalClub
-from bot.services import roles
 from storage.models import FaqEntry, FaqQuestion, RoleGrant
 
 UNKNOWN = "what is the wifi password for the blog meeting room"
@@ -142,7 +141,9 @@ def test_organisers_answer_when_nobody_is_a_mentor_yet(club: LocalClub) -> None:
         assert session.query(RoleGrant).filter_by(role="mentor").count() == 0
     escalate_unknown(club)
     club.press(OLIVIA.user_id, posts(club, MENTORS.channel_id)[-1], "faq_answer")
-    assert club.emulator.last_call("views.open") is not None
+    modal = club.emulator.last_call("views.open")
+    assert modal is not None and modal.ok
+    assert modal.args["view"]["callback_id"] == "faq_answer_modal"
 
 
 def test_an_empty_answer_is_refused_inline_and_nothing_is_sent(club: LocalClub) -> None:
@@ -225,4 +226,75 @@ def test_helpful_counts_one_vote_per_person_and_learns_the_askers_words(
         entry = session.get(FaqEntry, entry_id)
         assert entry is not None
         assert (entry.helpful_count, entry.not_helpful_count) == (0, 1)
-    assert roles.roles_for(club.bot.deps.db, NINA.user_id)
+    # Someone else's vote counts too, but only the asker's wording is learned.
+    club.press(SAM.user_id, answer, "faq_helpful")
+    with club.db.transaction() as session:
+        entry = session.get(FaqEntry, entry_id)
+        assert entry is not None
+        assert (entry.helpful_count, entry.not_helpful_count) == (1, 1)
+    assert "recognise your wording" not in ephemeral_texts(club)[-1]
+
+
+# ------------------------------------------------------------------ the mentors' post
+
+
+def answer_as(club: LocalClub, mentor: str, text: str = "Ask IT.") -> None:
+    club.press(mentor, posts(club, MENTORS.channel_id)[-1], "faq_answer")
+    modal = club.emulator.last_call("views.open")
+    assert modal is not None
+    club.submit(mentor, modal.args["view"], {"faq_mentor_answer": text})
+
+
+def save_buttons(club: LocalClub) -> list[dict[str, Any]]:
+    """Messages in the mentors channel as they stand now that offer "Save to FAQ"."""
+    return [m for m in club.replies(MENTORS.channel_id) if "faq_save" in json.dumps(m)]
+
+
+def test_when_the_mentors_post_cannot_be_updated_a_fresh_one_carries_save_to_faq(
+    club: LocalClub,
+) -> None:
+    escalate_unknown(club)
+    club.emulator.fail_next("chat.update", "cant_update_message")
+    answer_as(club, OLIVIA.user_id)
+    assert any("Ask IT." in p["text"] for p in posts(club, CLUB.channel_id))  # asker has it
+    assert not club.emulator.calls_to("chat.update")[-1].ok
+    (fresh,) = save_buttons(club)
+    row = question_row(club)
+    assert row.mentors_post_ts == fresh["ts"] and row.mentors_post_due_at is None
+    assert "Ask IT." in json.dumps(fresh["blocks"])
+    # Nothing went wrong for the mentor, and the tick has nothing left to do.
+    assert not any("went wrong" in p.get("text", "") for p in
+                   posts(club, club.dm_channel(OLIVIA.user_id)))
+    club.advance(timedelta(minutes=5), step=timedelta(minutes=1))
+    assert len(save_buttons(club)) == 1
+    before = entry_count(club)
+    club.press(OLIVIA.user_id, fresh, "faq_save")
+    save_modal = club.emulator.last_call("views.open")
+    assert save_modal is not None
+    club.submit(OLIVIA.user_id, save_modal.args["view"], {})
+    assert entry_count(club) == before + 1
+    assert posts(club, MENTORS.channel_id)[-1]["thread_ts"] == fresh["ts"]
+
+
+def test_when_slack_refuses_both_the_tick_brings_save_to_faq_back(club: LocalClub) -> None:
+    escalate_unknown(club)
+    channel = club.emulator.workspace.channel(MENTORS.channel_id)
+    bot = club.emulator.bot_user_id
+    club.emulator.fail_next("chat.update", "internal_error")
+    channel.members.remove(bot)  # the fresh post fails too: not_in_channel
+    answer_as(club, OLIVIA.user_id)
+    assert question_row(club).answered_by == OLIVIA.user_id  # the asker has the answer
+    assert save_buttons(club) == []
+    assert question_row(club).mentors_post_due_at is not None
+    club.advance(timedelta(seconds=30), step=timedelta(seconds=10))
+    refused = [c for c in club.emulator.calls_to("chat.postMessage")
+               if c.args.get("channel") == MENTORS.channel_id and not c.ok]
+    assert len(refused) == 1  # no retry on every tick: it waits a minute
+    channel.members.append(bot)
+    club.advance(timedelta(minutes=1), step=timedelta(seconds=10))
+    (shown,) = save_buttons(club)  # the original post, updated once Slack allowed it
+    assert "Ask IT." in json.dumps(shown["blocks"])
+    assert question_row(club).mentors_post_ts == shown["ts"]
+    assert question_row(club).mentors_post_due_at is None
+    club.advance(timedelta(minutes=5), step=timedelta(minutes=1))
+    assert len(save_buttons(club)) == 1

@@ -165,6 +165,7 @@ def upgrade() -> None:
     sa.Column('escalated_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('escalated_by', sa.String(length=32), nullable=True),
     sa.Column('mentors_post_ts', sa.String(length=32), nullable=True),
+    sa.Column('mentors_post_due_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_raised_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('answered_by', sa.String(length=32), nullable=True),
     sa.Column('mentor_answer', sa.Text(), nullable=True),
@@ -178,6 +179,7 @@ def upgrade() -> None:
     with op.batch_alter_table('faq_questions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_faq_questions_asker'), ['asker'], unique=False)
         batch_op.create_index(batch_op.f('ix_faq_questions_escalated_at'), ['escalated_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_faq_questions_mentors_post_due_at'), ['mentors_post_due_at'], unique=False)
 
     op.create_table('faq_votes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -395,6 +397,7 @@ def downgrade() -> None:
 
     op.drop_table('faq_votes')
     with op.batch_alter_table('faq_questions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_faq_questions_mentors_post_due_at'))
         batch_op.drop_index(batch_op.f('ix_faq_questions_escalated_at'))
         batch_op.drop_index(batch_op.f('ix_faq_questions_asker'))
 

@@ -1,0 +1,36 @@
+"""Greetings and thanks: a small explicit list, whole messages only."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.faq_small_talk import SmallTalk, small_talk, without_small_talk
+
+
+@pytest.mark.parametrize("text", ["hi", "Hello!", "hey there", "Good morning :wave:", "hiya 👋"])
+def test_greetings(text: str) -> None:
+    assert small_talk(text) is SmallTalk.GREETING
+
+
+@pytest.mark.parametrize("text", ["thanks!", "Thank you", "thx", "thank you so much, clubbot",
+                                  "Cheers!", "thanks a lot :pray:"])
+def test_thanks(text: str) -> None:
+    assert small_talk(text) is SmallTalk.THANKS
+
+
+@pytest.mark.parametrize("text", ["hi, how do I join?", "thanks for what?", "hello world blog",
+                                  "how do I say thank you to my mentor", "", "   "])
+def test_anything_more_is_not_small_talk(text: str) -> None:
+    assert small_talk(text) is None
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("hi, how do I join?", "how do I join?"),
+    ("Hello clubbot: where is the guide", "where is the guide"),
+    ("how do I join? thanks a lot!", "how do I join?"),
+    ("morning meetings: when?", "morning meetings: when?"),  # a bare "morning" stays
+    ("how do I say thank you to my mentor", "how do I say thank you to my mentor"),
+    ("thanks", "thanks"),  # nothing would be left: the text stays as it was
+])
+def test_politeness_around_a_question_is_left_out(text: str, question: str) -> None:
+    assert without_small_talk(text) == question
