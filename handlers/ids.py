@@ -20,6 +20,7 @@ MEETING_CALENDAR = "meeting_add_to_calendar"
 MEETING_EDIT = "meeting_edit"
 MEETING_CANCEL = "meeting_cancel"
 MEETING_DMS_OFF = "meeting_reminder_dms_off"
+MEETING_MARK_ATTENDANCE = "meeting_mark_attendance"
 MEETING_SCHEDULE_VIEW = "meeting_schedule_modal"
 MEETING_ATTENDANCE_VIEW = "meeting_attendance_modal"
 

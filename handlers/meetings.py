@@ -10,7 +10,9 @@ import json
 import logging
 import re
 import threading
-from datetime import date, datetime, time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -33,6 +35,8 @@ log = logging.getLogger("clubbot.meetings")
 
 GROUP = "Meetings"
 _MEETING_ID = re.compile(r"^\s*#?(\d{1,9})\s*$")
+# A button's value: "<meeting id>", or "<meeting id>:<unix time>" for one occurrence.
+_BUTTON_VALUE = re.compile(r"^(\d{1,9})(?::(\d{1,12}))?$")
 _HOLIDAY = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(.*)$", re.S)
 
 # One redraw of an announcement at a time per meeting, each reading the counts after
@@ -107,11 +111,14 @@ def register(wire: Wiring, router: CommandRouter) -> None:
         (ids.MEETING_MAYBE, Answer.MAYBE),
         (ids.MEETING_CANT, Answer.NO),
     ):
-        wire.action(action_id)(_rsvp_listener(given))
-    wire.action(ids.MEETING_CALENDAR)(_on_calendar)
-    wire.action(ids.MEETING_EDIT)(_on_edit_button)
-    wire.action(ids.MEETING_CANCEL)(_on_cancel_button)
-    wire.action(ids.MEETING_DMS_OFF)(_on_dms_off)
+        wire.action(action_id)(_button(_rsvp_handler(given)))
+    wire.action(ids.MEETING_CALENDAR)(_button(_on_calendar))
+    wire.action(ids.MEETING_EDIT)(_button(_on_edit_button, organisers_only=True))
+    wire.action(ids.MEETING_CANCEL)(_button(_on_cancel_button, organisers_only=True))
+    wire.action(ids.MEETING_DMS_OFF)(_button(_on_dms_off, meeting=False))
+    wire.action(ids.MEETING_MARK_ATTENDANCE)(
+        _button(_on_mark_attendance, organisers_only=True)
+    )
     wire.view(ids.MEETING_SCHEDULE_VIEW)(_on_schedule_submit)
     wire.view(ids.MEETING_ATTENDANCE_VIEW)(_on_attendance_submit)
 
@@ -142,12 +149,90 @@ def _is_organiser(deps: Deps, user_id: str) -> bool:
     return may(roles.roles_for(deps.db, user_id), Action.MANAGE_MEETINGS)
 
 
-def _refuse(respond: Respond) -> None:
-    respond(
-        text=":no_entry: Only organisers can change meetings.",
-        response_type="ephemeral",
-        replace_original=False,
-    )
+REFUSED = ":no_entry: Only organisers can change meetings."
+
+
+@dataclass(frozen=True)
+class Press:
+    """A press of one of the meetings' buttons, wherever it was: a channel message, an
+    ephemeral message, a DM, the App Home or a modal."""
+
+    deps: Deps
+    client: WebClient
+    body: dict[str, Any]
+    action: dict[str, Any]
+    respond: Respond
+
+    @property
+    def user_id(self) -> str:
+        return str(self.body["user"]["id"])
+
+    @property
+    def channel_id(self) -> str:
+        return str((self.body.get("channel") or {}).get("id") or "")
+
+    @property
+    def in_message(self) -> bool:
+        # Only messages carry a response_url; Bolt's respond() raises without one.
+        return bool(self.body.get("response_url"))
+
+    @property
+    def meeting_id(self) -> int | None:
+        match = _BUTTON_VALUE.match(str(self.action.get("value") or ""))
+        return int(match.group(1)) if match else None
+
+    @property
+    def occurrence(self) -> datetime | None:
+        """The occurrence a button is about ("<meeting id>:<unix time>"), if it says."""
+        match = _BUTTON_VALUE.match(str(self.action.get("value") or ""))
+        if match is None or match.group(2) is None:
+            return None
+        return datetime.fromtimestamp(int(match.group(2)), UTC)
+
+    def answer(self, text: str, *, replace_original: bool = False, in_view: bool = True) -> None:
+        """An ephemeral answer under the message pressed; from a view (no response_url)
+        a DM the person asked for, or nothing when `in_view` is False because the view
+        (the App Home) is redrawn anyway."""
+        if self.in_message:
+            self.respond(text=text, response_type="ephemeral", replace_original=replace_original)
+        elif in_view:
+            try:
+                _tell(self.deps, self.user_id, self.channel_id or None, text)
+            except SlackApiError as error:
+                log.warning(
+                    "button answer not sent user=%s error=%s",
+                    self.user_id,
+                    error.response.get("error"),
+                )
+
+
+PressHandler = Callable[[Press], None]
+
+
+def _button(handler: PressHandler, *, meeting: bool = True, organisers_only: bool = False) -> Any:
+    """A Bolt listener for one of the meetings' buttons: ack at once, check the button
+    names a meeting and (for organisers' buttons) who pressed it, then `handler`."""
+
+    def listener(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+    ) -> None:
+        ack()
+        press = Press(context[CONTEXT_KEY], client, body, action, respond)
+        if meeting and press.meeting_id is None:
+            press.answer("That button is out of date; `/club meeting list` shows the meetings.")
+            return
+        if organisers_only and not _is_organiser(press.deps, press.user_id):
+            press.answer(REFUSED)
+            return
+        handler(press)
+
+    listener.__name__ = f"on_{handler.__name__.lstrip('_')}"
+    return listener
 
 
 def _defaults(deps: Deps) -> tuple[Any, ...]:
@@ -489,28 +574,15 @@ def _edit(call: CommandCall) -> None:
     _open_schedule_modal(deps, call.client, call.trigger_id, call.user_id, call.channel_id, snap)
 
 
-def _on_edit_button(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    context: BoltContext,
-) -> None:
-    ack()
-    deps: Deps = context[CONTEXT_KEY]
-    user_id = body["user"]["id"]
-    if not _is_organiser(deps, user_id):
-        _refuse(respond)
-        return
-    snap = meetings.get_active_meeting(
-        deps.db, int(action["value"]), deps.clock.now(), _defaults(deps)
-    )
+def _on_edit_button(press: Press) -> None:
+    deps = press.deps
+    assert press.meeting_id is not None
+    snap = meetings.get_active_meeting(deps.db, press.meeting_id, deps.clock.now(), _defaults(deps))
     if isinstance(snap, MeetingProblem):
-        respond(text=snap.message, response_type="ephemeral", replace_original=False)
+        press.answer(snap.message)
         return
-    origin = (body.get("channel") or {}).get("id", "")
-    _open_schedule_modal(deps, client, body["trigger_id"], user_id, origin, snap)
+    trigger_id = press.body["trigger_id"]
+    _open_schedule_modal(deps, press.client, trigger_id, press.user_id, press.channel_id, snap)
 
 
 def cancel(deps: Deps, meeting_id: int) -> str:
@@ -544,17 +616,9 @@ def _cancel(call: CommandCall) -> None:
         _say(call, cancel(call.deps, meeting_id))
 
 
-def _on_cancel_button(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    deps: Deps = context[CONTEXT_KEY]
-    if not _is_organiser(deps, body["user"]["id"]):
-        _refuse(respond)
-        return
-    respond(
-        text=cancel(deps, int(action["value"])), response_type="ephemeral", replace_original=True
-    )
+def _on_cancel_button(press: Press) -> None:
+    assert press.meeting_id is not None
+    press.answer(cancel(press.deps, press.meeting_id), replace_original=True)
 
 
 def _skip(call: CommandCall) -> None:
@@ -590,70 +654,57 @@ def _list(call: CommandCall) -> None:
 # --- RSVP, calendar, DMs ----------------------------------------------------------------------
 
 
-def _rsvp_listener(given: Answer) -> Any:
-    def on_rsvp(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        context: BoltContext,
-    ) -> None:
-        ack()
-        deps: Deps = context[CONTEXT_KEY]
-        user_id = body["user"]["id"]
-        meeting_id = int(action["value"])
-        result = rsvp.answer(deps.db, meeting_id, user_id, given, deps.clock.now(), _defaults(deps))
+_SAID = {Answer.GOING: "you're going", Answer.MAYBE: "maybe", Answer.NO: "you can't make it"}
+
+
+def _rsvp_handler(given: Answer) -> PressHandler:
+    def rsvp_pressed(press: Press) -> None:
+        deps = press.deps
+        assert press.meeting_id is not None
+        result = rsvp.answer(
+            deps.db, press.meeting_id, press.user_id, given, deps.clock.now(), _defaults(deps)
+        )
         if isinstance(result, MeetingProblem):
-            respond(text=result.message, response_type="ephemeral", replace_original=False)
+            press.answer(result.message)
             return
-        redraw_announcement(deps, meeting_id)
-        said = {
-            Answer.GOING: "you're going",
-            Answer.MAYBE: "maybe",
-            Answer.NO: "you can't make it",
-        }[given]
+        redraw_announcement(deps, press.meeting_id)
         extra = (
             " I'll DM you shortly before it starts (`/club meeting dms off` to stop that)."
             if given is Answer.GOING
             else ""
         )
-        respond(
-            text=f"Got it for “{result.title}”: {said}.{extra}",
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        # From the App Home the redrawn Home is the answer.
+        press.answer(f"Got it for “{result.title}”: {_SAID[given]}.{extra}", in_view=False)
 
-    on_rsvp.__name__ = f"on_rsvp_{given.value}"
-    return on_rsvp
+    rsvp_pressed.__name__ = f"rsvp_{given.value}"
+    return rsvp_pressed
 
 
-def _on_calendar(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    context: BoltContext,
-) -> None:
-    ack()
-    deps: Deps = context[CONTEXT_KEY]
-    user_id = body["user"]["id"]
-    found = meetings.calendar_file(deps.db, int(action["value"]), deps.clock.now())
+def _on_calendar(press: Press) -> None:
+    deps = press.deps
+    assert press.meeting_id is not None
+    found = meetings.calendar_file(deps.db, press.meeting_id, deps.clock.now())
     if isinstance(found, MeetingProblem):
-        respond(text=found.message, response_type="ephemeral", replace_original=False)
+        press.answer(found.message)
         return
-    client.files_upload_v2(
-        channel=deps.notifier.open_dm(user_id),
-        content=found.content,
-        filename=found.filename,
-        title=found.title,
-        initial_comment="Here's the meeting for your calendar: open the file to add it.",
-    )
-    respond(
-        text="I've sent you the calendar file in a DM.",
-        response_type="ephemeral",
-        replace_original=False,
-    )
+    try:
+        press.client.files_upload_v2(
+            channel=deps.notifier.open_dm(press.user_id),
+            content=found.content,
+            filename=found.filename,
+            title=found.title,
+            initial_comment="Here's the meeting for your calendar: open the file to add it.",
+        )
+    except SlackApiError as error:
+        log.warning(
+            "calendar file not sent meeting=%s error=%s",
+            press.meeting_id,
+            error.response.get("error"),
+        )
+        press.answer("I couldn't send the calendar file just now. Please try again in a minute.")
+        return
+    # From a view the file arriving in the DM is the answer.
+    press.answer("I've sent you the calendar file in a DM.", in_view=False)
 
 
 def _dms(call: CommandCall) -> None:
@@ -668,14 +719,11 @@ def _dms(call: CommandCall) -> None:
     _say(call, f"Meeting reminder DMs are {state}." + ("" if changed else " (They already were.)"))
 
 
-def _on_dms_off(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    ack()
-    deps: Deps = context[CONTEXT_KEY]
-    reminders.set_reminder_dms(deps.db, body["user"]["id"], False, deps.clock.now())
-    respond(
-        text="OK, no more meeting reminder DMs. Turn them back on with `/club meeting dms on`.",
-        response_type="ephemeral",
-        replace_original=False,
+def _on_dms_off(press: Press) -> None:
+    deps = press.deps
+    reminders.set_reminder_dms(deps.db, press.user_id, False, deps.clock.now())
+    press.answer(
+        "OK, no more meeting reminder DMs. Turn them back on with `/club meeting dms on`."
     )
 
 
@@ -722,7 +770,7 @@ def _holiday_remove(call: CommandCall) -> None:
     if found is None:
         return
     deps = call.deps
-    result = holidays.remove_holiday(deps.db, found[0], _defaults(deps))
+    result = holidays.remove_holiday(deps.db, found[0], deps.clock.now(), _defaults(deps))
     if isinstance(result, MeetingProblem):
         _say(call, result.message)
         return
@@ -749,15 +797,38 @@ def _attendance(call: CommandCall) -> None:
     meeting_id = _meeting_id(call, "attendance")
     if meeting_id is None:
         return
-    deps = call.deps
-    form = attendance.attendance_form(deps.db, meeting_id, deps.clock.now(), _defaults(deps))
+    problem = _open_attendance_modal(call.deps, call.client, call.trigger_id, meeting_id, None)
+    if problem is not None:
+        _say(call, problem)
+
+
+def _on_mark_attendance(press: Press) -> None:
+    assert press.meeting_id is not None
+    problem = _open_attendance_modal(
+        press.deps, press.client, press.body["trigger_id"], press.meeting_id, press.occurrence
+    )
+    if problem is not None:
+        press.answer(problem)
+
+
+def _open_attendance_modal(
+    deps: Deps,
+    client: WebClient,
+    trigger_id: str,
+    meeting_id: int,
+    occurrence: datetime | None,
+) -> str | None:
+    """Open the "who came?" form; returns what to tell the organiser when it can't."""
+    form = attendance.attendance_form(
+        deps.db, meeting_id, deps.clock.now(), _defaults(deps), occurrence
+    )
     if isinstance(form, MeetingProblem):
-        _say(call, form.message)
-        return
-    call.client.views_open(
-        trigger_id=call.trigger_id,
+        return form.message
+    client.views_open(
+        trigger_id=trigger_id,
         view=views.attendance_modal(form.meeting, form.occurrence, form.prefill),
     )
+    return None
 
 
 def _on_attendance_submit(

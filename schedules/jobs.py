@@ -22,6 +22,8 @@ _deps: Deps | None = None
 # reminders go first; each task guards its own failures.
 TICK_TASKS: tuple[Callable[[Deps], None], ...] = (
     meeting_reminders.send_meeting_reminders,
+    meeting_reminders.ask_who_came,
+    meeting_reminders.redraw_stale_announcements,
     mentoring_due.move_on_offers_and_check_in,
     faq_jobs.raise_unanswered_questions,
     faq_jobs.show_answers_to_mentors,

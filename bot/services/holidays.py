@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.services.meetings import MeetingProblem, refresh_next_reminder
+from bot.services.meetings import MeetingProblem, refresh_schedule
 from storage.db import Database
 from storage.models.meetings import Holiday
 from storage.repositories import meetings as repo
@@ -44,11 +44,11 @@ def add_holiday(
             return HolidayChange(day, existing.name, False, [])
         session.add(Holiday(day=day, name=name, added_by=actor, added_at=now))
         session.flush()
-        return HolidayChange(day, name, True, _refresh_all(session, defaults))
+        return HolidayChange(day, name, True, _refresh_all(session, now, defaults))
 
 
 def remove_holiday(
-    db: Database, day: date, defaults: Sequence[timedelta]
+    db: Database, day: date, now: datetime, defaults: Sequence[timedelta]
 ) -> HolidayChange | MeetingProblem:
     with db.transaction() as session:
         existing = session.get(Holiday, day)
@@ -59,7 +59,7 @@ def remove_holiday(
         name = existing.name
         session.delete(existing)
         session.flush()
-        return HolidayChange(day, name, True, _refresh_all(session, defaults))
+        return HolidayChange(day, name, True, _refresh_all(session, now, defaults))
 
 
 def list_holidays(db: Database, now: datetime) -> list[tuple[date, str]]:
@@ -67,9 +67,9 @@ def list_holidays(db: Database, now: datetime) -> list[tuple[date, str]]:
         return [(h.day, h.name) for h in repo.holidays(session) if h.day >= now.date()]
 
 
-def _refresh_all(session: Session, defaults: Sequence[timedelta]) -> list[int]:
+def _refresh_all(session: Session, now: datetime, defaults: Sequence[timedelta]) -> list[int]:
     ids = []
     for meeting in repo.active_meetings(session):
-        refresh_next_reminder(session, meeting, defaults)
+        refresh_schedule(session, meeting, now, defaults)
         ids.append(meeting.id)
     return ids

@@ -121,6 +121,25 @@ def refresh_next_reminder(
     meeting.next_reminder_at = upcoming.due_utc if upcoming else None
 
 
+def refresh_attendance_prompt(session: Session, meeting: Meeting, now: datetime) -> None:
+    """When to ask the organiser who came: as the next occurrence not yet over ends."""
+    if meeting.status != repo.ACTIVE:
+        meeting.attendance_prompt_at = None
+        return
+    upcoming = next_occurrence(
+        rule_of(meeting), now - MEETING_LENGTH, repo.skip_dates(session, meeting.id)
+    )
+    meeting.attendance_prompt_at = upcoming + MEETING_LENGTH if upcoming else None
+
+
+def refresh_schedule(
+    session: Session, meeting: Meeting, now: datetime, defaults: Sequence[timedelta]
+) -> None:
+    """After anything that moves occurrences: the reminder and attendance pointers."""
+    refresh_next_reminder(session, meeting, defaults)
+    refresh_attendance_prompt(session, meeting, now)
+
+
 def _future_problem(draft: MeetingDraft, now: datetime) -> MeetingProblem | None:
     first = to_utc(draft.recurrence.start_local, draft.recurrence.tz)
     if first <= now:
@@ -167,7 +186,7 @@ def create_meeting(
         _apply(meeting, draft)
         session.add(meeting)
         session.flush()
-        refresh_next_reminder(session, meeting, defaults)
+        refresh_schedule(session, meeting, now, defaults)
         return _snapshot(session, meeting, now, defaults)
 
 
@@ -189,7 +208,7 @@ def update_meeting(
         meeting.updated_at = now
         # Reminders that fell due before the edit belong to the old schedule.
         meeting.reminders_checked_until = max(meeting.reminders_checked_until, now)
-        refresh_next_reminder(session, meeting, defaults)
+        refresh_schedule(session, meeting, now, defaults)
         return _snapshot(session, meeting, now, defaults)
 
 
@@ -236,6 +255,18 @@ def set_announcement(db: Database, meeting_id: int, channel_id: str, ts: str) ->
             meeting.announcement_channel, meeting.announcement_ts = channel_id, ts
 
 
+def take_stale_announcements(db: Database) -> list[int]:
+    """Meetings whose announcement must be redrawn (it names someone forgotten); the
+    flag is cleared here, and a redraw reads the names as they are then."""
+    with db.transaction() as session:
+        stale = repo.stale_announcement_ids(session)
+        for meeting_id in stale:
+            meeting = session.get(Meeting, meeting_id)
+            if meeting is not None:
+                meeting.announcement_stale = False
+    return stale
+
+
 @dataclass(frozen=True)
 class Cancelled:
     meeting: MeetingSnapshot
@@ -253,6 +284,7 @@ def cancel_meeting(
         meeting.status = repo.CANCELLED
         meeting.updated_at = now
         meeting.next_reminder_at = None
+        meeting.attendance_prompt_at = None
         snap = _snapshot(session, meeting, now, defaults)
         return Cancelled(snap, repo.people_answering(session, meeting_id, "going"))
 
@@ -283,7 +315,7 @@ def skip_next(
             return MeetingProblem(f"“{meeting.title}” has no upcoming occurrence to skip.")
         day = upcoming.astimezone(zone(rule.tz)).date()
         repo.add_skip(session, meeting_id, day, actor, now)
-        refresh_next_reminder(session, meeting, defaults)
+        refresh_schedule(session, meeting, now, defaults)
         return Skipped(_snapshot(session, meeting, now, defaults), day, upcoming)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.domain.reminders import ReminderDue, decide_late_reminder, reminders_between
 from bot.services.meetings import (
@@ -32,7 +33,9 @@ log = logging.getLogger("clubbot.reminders")
 
 SENT = "sent"
 SKIPPED = "skipped"
-FAILED = "failed"
+FAILED = "failed"  # final: not posted, not tried again
+RETRY = "retry"  # not posted for a passing reason: one more try on the next tick
+RETRYING = "retrying"  # that try, claimed by one instance
 
 
 @dataclass(frozen=True)
@@ -129,11 +132,7 @@ def _claim(
             meeting = session.get(Meeting, meeting_id)
             assert meeting is not None
             is_last = reminder.offset == smallest
-            recipients: list[str] = []
-            if is_last:
-                going = repo.people_answering(session, meeting_id, "going")
-                opted_out = repo.dm_opted_out(session, going)
-                recipients = [user for user in going if user not in opted_out]
+            recipients = _dm_recipients(session, meeting_id) if is_last else []
             return ClaimedReminder(
                 key=reminder.key,
                 meeting=snapshot_in(session, meeting, now, defaults),
@@ -147,12 +146,59 @@ def _claim(
         return None
 
 
-def mark_failed(db: Database, key: str) -> None:
-    """Posting failed after the claim: keep the record honest (it is not retried)."""
+def mark_failed(db: Database, key: str, *, retry: bool) -> None:
+    """Posting failed after the claim. A passing failure on the first try earns one
+    more try (claim_retries); otherwise the record says failed, for good."""
     with db.transaction() as session:
         row = session.get(SentReminder, key)
         if row is not None:
-            row.outcome = FAILED
+            row.outcome = RETRY if retry and row.outcome == SENT else FAILED
+
+
+def mark_sent(db: Database, key: str) -> None:
+    with db.transaction() as session:
+        row = session.get(SentReminder, key)
+        if row is not None:
+            row.outcome = SENT
+
+
+def claim_retries(
+    db: Database, now: datetime, defaults: Sequence[timedelta]
+) -> list[ClaimedReminder]:
+    """Reminders to post once more: still before the meeting, and each taken by one
+    caller only (a conditional update from "retry" to "retrying")."""
+    with db.transaction() as session:
+        keys = [row.key for row in repo.reminders_to_retry(session, now)]
+    claimed = []
+    for key in keys:
+        with db.transaction() as session:
+            row = session.get(SentReminder, key)
+            if row is None or not repo.take_retry(session, key):
+                continue
+            meeting = session.get(Meeting, row.meeting_id)
+            if meeting is None or meeting.status != repo.ACTIVE:
+                row.outcome = FAILED
+                continue
+            offsets = offsets_of(meeting, defaults)
+            offset = timedelta(seconds=row.offset_seconds)
+            is_last = bool(offsets) and offset == min(offsets)
+            claimed.append(
+                ClaimedReminder(
+                    key=key,
+                    meeting=snapshot_in(session, meeting, now, defaults),
+                    occurrence=row.occurrence_at,
+                    offset=offset,
+                    is_last=is_last,
+                    dm_recipients=_dm_recipients(session, row.meeting_id) if is_last else [],
+                )
+            )
+    return claimed
+
+
+def _dm_recipients(session: Session, meeting_id: int) -> list[str]:
+    going = repo.people_answering(session, meeting_id, "going")
+    opted_out = repo.dm_opted_out(session, going)
+    return [user for user in going if user not in opted_out]
 
 
 def set_reminder_dms(db: Database, user_id: str, on: bool, now: datetime) -> bool:

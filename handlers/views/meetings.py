@@ -359,6 +359,25 @@ def attendance_modal(snap: MeetingSnapshot, occurrence: datetime, prefill: list[
     }
 
 
+def attendance_prompt(snap: MeetingSnapshot, occurrence: datetime) -> tuple[str, list[Block]]:
+    """The organiser's DM after a meeting ends: one press opens the prefilled form."""
+    when = slack_date_token(occurrence, snap.recurrence.tz)
+    going = snap.counts.get("going", 0)
+    text = (
+        f":clipboard: *{_title(snap)}* in <#{snap.channel_id}> ({when}) is over. "
+        f"Who came? {going} said they were going; marking who came counts on their path."
+    )
+    value = f"{snap.id}:{int(occurrence.timestamp())}"
+    blocks = [
+        _section(text),
+        {
+            "type": "actions",
+            "elements": [_button("Mark who came", ids.MEETING_MARK_ATTENDANCE, value, "primary")],
+        },
+    ]
+    return f"Who came to {snap.title}?", blocks
+
+
 def offsets_field(offsets: tuple[timedelta, ...]) -> str:
     """Offsets as the modal's text field shows them: 24h,1h."""
     parts = []

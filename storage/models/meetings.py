@@ -15,7 +15,10 @@ class Meeting(Base):
     IANA zone so daylight-saving changes never move it; instants are derived in UTC."""
 
     __tablename__ = "meetings"
-    __table_args__ = (Index("ix_meetings_due", "status", "next_reminder_at"),)
+    __table_args__ = (
+        Index("ix_meetings_due", "status", "next_reminder_at"),
+        Index("ix_meetings_attendance_due", "status", "attendance_prompt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -39,6 +42,11 @@ class Meeting(Base):
     # falls due at next_reminder_at (indexed, so a tick touches only due meetings).
     reminders_checked_until: Mapped[datetime]
     next_reminder_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When the next occurrence ends: then the organiser is asked who came (indexed).
+    attendance_prompt_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Set when the announcement names someone it no longer should (`/club forget me`):
+    # the tick redraws it, since forgetting happens without a Slack client at hand.
+    announcement_stale: Mapped[bool] = mapped_column(default=False)
 
 
 class MeetingSkip(Base):
@@ -55,14 +63,15 @@ class MeetingSkip(Base):
 
 
 class Rsvp(Base):
-    """One answer per person per meeting; pressing again changes it."""
+    """One answer per person per meeting; pressing again changes it. A forgotten
+    person's answer stays without a name (user_id None), so the counts stay right."""
 
     __tablename__ = "meeting_rsvps"
     __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    user_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str | None] = mapped_column(String(32))
     answer: Mapped[str] = mapped_column(String(8))  # going | maybe | no
     answered_at: Mapped[datetime]
 
@@ -80,9 +89,11 @@ class Holiday(Base):
 
 class SentReminder(Base):
     """A reminder decided once: its key is unique, so whoever inserts it first sends it
-    (another instance's insert fails and it stays quiet)."""
+    (another instance's insert fails and it stays quiet). A post that failed for a
+    passing reason is "retry" until one instance moves it to "retrying" and posts again."""
 
     __tablename__ = "meeting_reminders_sent"
+    __table_args__ = (Index("ix_meeting_reminders_sent_outcome", "outcome"),)
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
@@ -90,11 +101,12 @@ class SentReminder(Base):
     offset_seconds: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[datetime]
     decided_at: Mapped[datetime]
-    outcome: Mapped[str] = mapped_column(String(12))  # sent | skipped | failed
+    outcome: Mapped[str] = mapped_column(String(12))  # sent|skipped|failed|retry|retrying
 
 
 class Attendance(Base):
-    """Who came to one occurrence, as marked by an organiser."""
+    """Who came to one occurrence, as marked by an organiser (user_id None: someone
+    who was forgotten; they still count)."""
 
     __tablename__ = "meeting_attendance"
     __table_args__ = (UniqueConstraint("meeting_id", "occurrence_at", "user_id"),)
@@ -102,8 +114,8 @@ class Attendance(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     occurrence_at: Mapped[datetime]
-    user_id: Mapped[str] = mapped_column(String(32))
-    marked_by: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str | None] = mapped_column(String(32))
+    marked_by: Mapped[str | None] = mapped_column(String(32))
     marked_at: Mapped[datetime]
 
 
@@ -114,3 +126,15 @@ class MeetingDmOptOut(Base):
 
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     opted_out_at: Mapped[datetime]
+
+
+class AttendancePrompt(Base):
+    """The organiser was asked "who came?" about one occurrence: unique, so exactly once."""
+
+    __tablename__ = "meeting_attendance_prompts"
+    __table_args__ = (UniqueConstraint("meeting_id", "occurrence_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    occurrence_at: Mapped[datetime]
+    asked_at: Mapped[datetime]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models.meetings import (
     Attendance,
+    AttendancePrompt,
     Holiday,
     Meeting,
     MeetingDmOptOut,
@@ -36,6 +37,39 @@ def due_meeting_ids(session: Session, now: datetime) -> list[int]:
         .where(Meeting.status == ACTIVE, Meeting.next_reminder_at <= now)
         .order_by(Meeting.next_reminder_at)
     )
+    return list(session.scalars(query))
+
+
+def attendance_prompt_due_ids(session: Session, now: datetime) -> list[int]:
+    """Active meetings whose latest occurrence has ended by `now` (an index range scan)."""
+    query = (
+        select(Meeting.id)
+        .where(Meeting.status == ACTIVE, Meeting.attendance_prompt_at <= now)
+        .order_by(Meeting.attendance_prompt_at)
+    )
+    return list(session.scalars(query))
+
+
+def add_attendance_prompt(
+    session: Session, meeting_id: int, occurrence_at: datetime, now: datetime
+) -> bool:
+    """Record that the organiser is asked about this occurrence; False if already asked.
+    A concurrent insert by another instance fails on the unique key at flush."""
+    exists = session.scalar(
+        select(AttendancePrompt.id).where(
+            AttendancePrompt.meeting_id == meeting_id,
+            AttendancePrompt.occurrence_at == occurrence_at,
+        )
+    )
+    if exists is not None:
+        return False
+    session.add(AttendancePrompt(meeting_id=meeting_id, occurrence_at=occurrence_at, asked_at=now))
+    session.flush()
+    return True
+
+
+def stale_announcement_ids(session: Session) -> list[int]:
+    query = select(Meeting.id).where(Meeting.announcement_stale.is_(True)).order_by(Meeting.id)
     return list(session.scalars(query))
 
 
@@ -89,16 +123,35 @@ def rsvp_counts(session: Session, meeting_id: int) -> dict[str, int]:
 
 
 def people_answering(session: Session, meeting_id: int, answer: str) -> list[str]:
+    """Who answered so, by name (forgotten people's answers only count)."""
     query = (
         select(Rsvp.user_id)
-        .where(Rsvp.meeting_id == meeting_id, Rsvp.answer == answer)
+        .where(Rsvp.meeting_id == meeting_id, Rsvp.answer == answer, Rsvp.user_id.is_not(None))
         .order_by(Rsvp.answered_at, Rsvp.id)
     )
-    return list(session.scalars(query))
+    return [str(user_id) for user_id in session.scalars(query)]
 
 
 def sent_reminder(session: Session, key: str) -> SentReminder | None:
     return session.get(SentReminder, key)
+
+
+def reminders_to_retry(session: Session, now: datetime) -> list[SentReminder]:
+    """Reminders whose post failed for a passing reason, for meetings not yet started."""
+    query = select(SentReminder).where(
+        SentReminder.outcome == "retry", SentReminder.occurrence_at > now
+    )
+    return list(session.scalars(query.order_by(SentReminder.due_at)))
+
+
+def take_retry(session: Session, key: str) -> bool:
+    """Move one reminder from "retry" to "retrying"; True for the one caller that did."""
+    moved = session.execute(
+        update(SentReminder)
+        .where(SentReminder.key == key, SentReminder.outcome == "retry")
+        .values(outcome="retrying")
+    )
+    return bool(getattr(moved, "rowcount", 0) == 1)
 
 
 def sent_reminders(session: Session, meeting_id: int) -> list[SentReminder]:
@@ -129,10 +182,13 @@ def set_dm_opt_out(session: Session, user_id: str, off: bool, now: datetime) -> 
 
 
 def attendees(session: Session, meeting_id: int, occurrence_at: datetime) -> list[str]:
+    """Who came, by name (forgotten people who came only count)."""
     query = select(Attendance.user_id).where(
-        Attendance.meeting_id == meeting_id, Attendance.occurrence_at == occurrence_at
+        Attendance.meeting_id == meeting_id,
+        Attendance.occurrence_at == occurrence_at,
+        Attendance.user_id.is_not(None),
     )
-    return sorted(session.scalars(query))
+    return sorted(str(user_id) for user_id in session.scalars(query))
 
 
 def replace_attendance(
@@ -143,9 +199,12 @@ def replace_attendance(
     by: str,
     now: datetime,
 ) -> None:
+    # Forgotten people (no name) can't be picked in the form again, so their marks stay.
     session.execute(
         delete(Attendance).where(
-            Attendance.meeting_id == meeting_id, Attendance.occurrence_at == occurrence_at
+            Attendance.meeting_id == meeting_id,
+            Attendance.occurrence_at == occurrence_at,
+            Attendance.user_id.is_not(None),
         )
     )
     for user_id in sorted(set(user_ids)):
@@ -163,7 +222,26 @@ def replace_attendance(
 
 @forgets
 def forget_meeting_person(session: Session, user_id: str) -> None:
-    """RSVPs, attendance marks and DM preferences are personal; meetings stay."""
-    session.execute(delete(Rsvp).where(Rsvp.user_id == user_id))
-    session.execute(delete(Attendance).where(Attendance.user_id == user_id))
+    """RSVPs and attendance marks lose their name but still count; DM preferences go.
+    Announcements that name the person are redrawn on the next tick."""
+    named = select(Rsvp.meeting_id).where(Rsvp.user_id == user_id, Rsvp.answer != "no")
+    session.execute(
+        update(Meeting)
+        .where(Meeting.id.in_(named), Meeting.announcement_ts.is_not(None))
+        .values(announcement_stale=True)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Rsvp)
+        .where(Rsvp.user_id == user_id)
+        .values(user_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    for column in (Attendance.user_id, Attendance.marked_by):
+        session.execute(
+            update(Attendance)
+            .where(column == user_id)
+            .values({column: None})
+            .execution_options(synchronize_session=False)
+        )
     session.execute(delete(MeetingDmOptOut).where(MeetingDmOptOut.user_id == user_id))

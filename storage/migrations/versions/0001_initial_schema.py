@@ -90,9 +90,12 @@ def upgrade() -> None:
     sa.Column('announcement_ts', sa.String(length=32), nullable=True),
     sa.Column('reminders_checked_until', storage.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('next_reminder_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('attendance_prompt_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('announcement_stale', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meetings'))
     )
     with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.create_index('ix_meetings_attendance_due', ['status', 'attendance_prompt_at'], unique=False)
         batch_op.create_index('ix_meetings_due', ['status', 'next_reminder_at'], unique=False)
 
     op.create_table('members',
@@ -198,12 +201,21 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('occurrence_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('user_id', sa.String(length=32), nullable=False),
-    sa.Column('marked_by', sa.String(length=32), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=True),
+    sa.Column('marked_by', sa.String(length=32), nullable=True),
     sa.Column('marked_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_attendance_meeting_id_meetings'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_attendance')),
     sa.UniqueConstraint('meeting_id', 'occurrence_at', 'user_id', name=op.f('uq_meeting_attendance_meeting_id_occurrence_at_user_id'))
+    )
+    op.create_table('meeting_attendance_prompts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('occurrence_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('asked_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_attendance_prompts_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_attendance_prompts')),
+    sa.UniqueConstraint('meeting_id', 'occurrence_at', name=op.f('uq_meeting_attendance_prompts_meeting_id_occurrence_at'))
     )
     op.create_table('meeting_reminders_sent',
     sa.Column('key', sa.String(length=80), nullable=False),
@@ -216,10 +228,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_reminders_sent_meeting_id_meetings'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_meeting_reminders_sent'))
     )
+    with op.batch_alter_table('meeting_reminders_sent', schema=None) as batch_op:
+        batch_op.create_index('ix_meeting_reminders_sent_outcome', ['outcome'], unique=False)
+
     op.create_table('meeting_rsvps',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=True),
     sa.Column('answer', sa.String(length=8), nullable=False),
     sa.Column('answered_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_rsvps_meeting_id_meetings'), ondelete='CASCADE'),
@@ -390,7 +405,11 @@ def downgrade() -> None:
     op.drop_table('mentor_profiles')
     op.drop_table('meeting_skips')
     op.drop_table('meeting_rsvps')
+    with op.batch_alter_table('meeting_reminders_sent', schema=None) as batch_op:
+        batch_op.drop_index('ix_meeting_reminders_sent_outcome')
+
     op.drop_table('meeting_reminders_sent')
+    op.drop_table('meeting_attendance_prompts')
     op.drop_table('meeting_attendance')
     with op.batch_alter_table('faq_votes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_faq_votes_user_id'))
@@ -414,6 +433,7 @@ def downgrade() -> None:
     op.drop_table('members')
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.drop_index('ix_meetings_due')
+        batch_op.drop_index('ix_meetings_attendance_due')
 
     op.drop_table('meetings')
     op.drop_table('meeting_holidays')
