@@ -115,6 +115,10 @@ def _nobody_left(deps: Deps, stalled: Stalled) -> None:
 def _send_checkin(deps: Deps, checkin: Checkin) -> None:
     if not checkin.channel_id:
         return
+    # The check-in is unsolicited: it reaches nobody who asked the bot to leave them alone.
+    if any(deps.notifier.is_excluded(user) for user in (checkin.mentor_id, checkin.mentee_id)):
+        log.info("check-in not sent: someone in pairing=%s is excluded", checkin.pairing_id)
+        return
     text, blocks = views.checkin_message(checkin.pairing_id, checkin.mentor_id, checkin.mentee_id)
     sent = deps.client.chat_postMessage(channel=checkin.channel_id, text=text, blocks=blocks)
     mentoring_pairings.note_checkin_message(deps.db, checkin.pairing_id, str(sent["ts"]))
