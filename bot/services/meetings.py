@@ -61,7 +61,7 @@ class SkipNotice:
 class MeetingSnapshot:
     id: int
     title: str
-    organiser_id: str
+    organiser_id: str | None
     channel_id: str
     recurrence: Recurrence
     agenda: str

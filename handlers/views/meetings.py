@@ -103,7 +103,8 @@ def announcement(snap: MeetingSnapshot) -> tuple[str, list[Block]]:
             ],
         }
     )
-    blocks.append(_context(f"Organised by <@{snap.organiser_id}> · {going} going"))
+    organiser = f"<@{snap.organiser_id}>" if snap.organiser_id else "the club's organisers"
+    blocks.append(_context(f"Organised by {organiser} · {going} going"))
     return f"{snap.title}: {going} going, {maybe} maybe", blocks
 
 

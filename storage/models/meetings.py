@@ -22,7 +22,8 @@ class Meeting(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
-    organiser_id: Mapped[str] = mapped_column(String(32))
+    # NULL once the organiser asked the bot to forget them.
+    organiser_id: Mapped[str | None] = mapped_column(String(32))
     channel_id: Mapped[str] = mapped_column(String(32))
     tz: Mapped[str] = mapped_column(String(64))
     # Naive wall time "YYYY-MM-DDTHH:MM:SS" of the first occurrence, in `tz`.
@@ -58,7 +59,7 @@ class MeetingSkip(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     local_date: Mapped[date] = mapped_column(Date)
-    skipped_by: Mapped[str] = mapped_column(String(32))
+    skipped_by: Mapped[str | None] = mapped_column(String(32))
     skipped_at: Mapped[datetime]
 
 
@@ -83,7 +84,7 @@ class Holiday(Base):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    added_by: Mapped[str] = mapped_column(String(32))
+    added_by: Mapped[str | None] = mapped_column(String(32))
     added_at: Mapped[datetime]
 
 

@@ -140,7 +140,7 @@ class PairingRound(Base):
     __tablename__ = "pairing_rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_by: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     # preview or confirmed.
     status: Mapped[str] = mapped_column(String(10), default="preview")

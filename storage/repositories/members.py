@@ -69,6 +69,14 @@ def forget_member(session: Session, user_id: str) -> None:
     """
     session.execute(delete(PathStepReached).where(PathStepReached.user_id == user_id))
     session.execute(delete(RoleGrant).where(RoleGrant.user_id == user_id))
+    # What the person did for the club stays (a meeting, a topic, a granted role),
+    # without their name: every "who did it" column is cleared, whichever feature owns it.
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if column.name.endswith("_by") or column.name == "organiser_id":
+                session.execute(
+                    table.update().where(column == user_id).values({column.name: None})
+                )
     members_key = Member.__table__.c.user_id
     for table in reversed(Base.metadata.sorted_tables):
         for key in table.foreign_keys:

@@ -248,3 +248,10 @@ def forget_mentoring(session: Session, user_id: str) -> None:
     session.execute(delete(MentorOffer).where(MentorOffer.request_id.in_(requests)))
     session.execute(delete(Pairing).where(Pairing.request_id.in_(requests)))
     session.execute(delete(MentorRequestRow).where(MentorRequestRow.mentee_id == user_id))
+    # Round plans name mentors inside JSON: keep the round's shape, drop the name.
+    for pairing_round in session.scalars(select(PairingRound)):
+        if any(len(entry) > 1 and entry[1] == user_id for entry in pairing_round.plan):
+            pairing_round.plan = [
+                [entry[0], None, *entry[2:]] if entry[1] == user_id else entry
+                for entry in pairing_round.plan
+            ]
