@@ -45,6 +45,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
+from bot.content.path import step_keys
 from bot.domain.quiet_hours import (
     WorkingHours,
     describe_local,
@@ -67,19 +68,8 @@ __all__ = [
     "plan_nudges",
 ]
 
-PATH_STEPS: tuple[str, ...] = (
-    "joined",
-    "read_guidelines",
-    "first_question",
-    "first_internal_post",
-    "commented",
-    "worked_with_mentor",
-    "attended_meeting",
-    "first_external_post",
-    "course_or_certified",
-    "became_mentor",
-)
-"""The proficiency path, in order (see CLUB.md)."""
+PATH_STEPS: tuple[str, ...] = step_keys()
+"""The proficiency path's step keys, in order: bot.content.path is the one source."""
 
 STEPS_COVERED_BY_WELCOME: frozenset[str] = frozenset({"joined"})
 """Steps the welcome message already celebrates; they never produce a step nudge."""
