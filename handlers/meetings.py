@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
@@ -37,6 +37,7 @@ GROUP = "Meetings"
 _MEETING_ID = re.compile(r"^\s*#?(\d{1,9})\s*$")
 # A button's value: "<meeting id>", or "<meeting id>:<unix time>" for one occurrence.
 _BUTTON_VALUE = re.compile(r"^(\d{1,9})(?::(\d{1,12}))?$")
+_Picked = TypeVar("_Picked", date, time)  # what the schedule modal's pickers hold
 _HOLIDAY = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(.*)$", re.S)
 
 # One redraw of an announcement at a time per meeting, each reading the counts after
@@ -438,6 +439,26 @@ def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
     return dict((values.get(block_id) or {}).get(block_id) or {})
 
 
+def _picked_iso(
+    raw: str | None,
+    parse: Callable[[str], _Picked],
+    errors: dict[str, str],
+    block_id: str,
+    *,
+    bad: str,
+    missing: str,
+) -> _Picked | None:
+    """A date or time picker's ISO value, or None with the reason noted in ``errors``."""
+    try:
+        value = parse(raw) if raw else None
+    except ValueError:
+        errors[block_id] = bad
+        return None
+    if value is None:
+        errors[block_id] = missing
+    return value
+
+
 def read_schedule_form(
     values: dict[str, Any], deps: Deps, client: WebClient
 ) -> tuple[MeetingDraft | None, dict[str, str]]:
@@ -450,20 +471,14 @@ def read_schedule_form(
         errors["title"] = "Keep the title to 150 characters or fewer."
     day_raw = _value(values, "date").get("selected_date")
     time_raw = _value(values, "time").get("selected_time")
-    day: date | None = None
-    at: time | None = None
-    try:
-        day = date.fromisoformat(day_raw) if day_raw else None
-    except ValueError:
-        errors["date"] = "Pick a date from the calendar."
-    if day is None and "date" not in errors:
-        errors["date"] = "Pick a date."
-    try:
-        at = time.fromisoformat(time_raw) if time_raw else None
-    except ValueError:
-        errors["time"] = "Pick a time such as 15:00."
-    if at is None and "time" not in errors:
-        errors["time"] = "Pick a time."
+    day = _picked_iso(
+        day_raw, date.fromisoformat, errors, "date",
+        bad="Pick a date from the calendar.", missing="Pick a date.",
+    )  # fmt: skip
+    at = _picked_iso(
+        time_raw, time.fromisoformat, errors, "time",
+        bad="Pick a time such as 15:00.", missing="Pick a time.",
+    )  # fmt: skip
     tz = (_value(values, "tz").get("value") or "").strip() or "UTC"
     try:
         zone(tz)
