@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.emulator.calls import ApiCall, CallLog, Fault, Faults
 from bot.emulator.dispatch import Dispatcher
+from bot.emulator.serving import serve_in_background, stop_serving
 from bot.emulator.socket_mode import SocketMode, attach
 from bot.emulator.timezones import zone
 from bot.emulator.wire import make_handler
@@ -69,25 +70,14 @@ class SlackEmulator:
         server = ThreadingHTTPServer(self._address, make_handler(self._dispatcher))
         server.daemon_threads = True
         self.workspace.base_url = f"http://{self._address[0]}:{server.server_address[1]}"
-        # A short poll keeps stop() quick; serve_forever wakes only to check for shutdown.
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.02},
-            name="slack-emulator",
-            daemon=True,
-        )
         self._server = server
-        self._thread.start()
+        self._thread = serve_in_background(server, "slack-emulator")
         return self
 
     def stop(self) -> None:
         server, thread = self._server, self._thread
         self._server = self._thread = None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if thread is not None:
-            thread.join()
+        stop_serving(server, thread)
         # After the Web API: a client told to go away cannot get a new link any more.
         self._socket_mode.stop()
 

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from weakref import WeakKeyDictionary
 
+from bot.emulator.serving import serve_in_background, stop_serving
 from bot.emulator.websocket import (
     CloseCode,
     ConnectionClosed,
@@ -93,14 +94,8 @@ class SocketMode:
 
     def _start(self) -> socketserver.ThreadingTCPServer:
         server = _LinkServer((self._host, 0), _LinkHandler, self)
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.02},
-            name="slack-emulator-socket-mode",
-            daemon=True,
-        )
         self._server = server
-        self._thread.start()
+        self._thread = serve_in_background(server, "slack-emulator-socket-mode")
         return server
 
     def admit(self, target: str) -> str | None:
@@ -241,11 +236,7 @@ class SocketMode:
             server, thread = self._server, self._thread
             self._server = self._thread = None
         self.close_all("emulator stopping")
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if thread is not None:
-            thread.join()
+        stop_serving(server, thread)
 
 
 class _LinkServer(socketserver.ThreadingTCPServer):

@@ -6,11 +6,12 @@ feature tests deliver to the real Bolt app instead.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+
+from bot.emulator.serving import serve_in_background, stop_serving
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,10 @@ class StubApp:
         self._server = ThreadingHTTPServer((host, port), Handler)
         self._server.daemon_threads = True
         self.url = f"http://{host}:{self._server.server_address[1]}/slack/events"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
+        self._thread = serve_in_background(self._server)
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        stop_serving(self._server, self._thread)
 
     def __enter__(self) -> StubApp:
         return self
