@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -13,6 +12,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from bot.emulator import SlackEmulator, SlackSender
+from bot.emulator.serving import serve_in_background, stop_serving
 
 SECRET = "bolt-signing-secret"
 
@@ -71,18 +71,13 @@ def wired(emu: SlackEmulator) -> Iterator[tuple[SlackSender, list[dict[str, Any]
     client = WebClient(base_url=emu.api_url, token=emu.bot_token)
     handler = SlackRequestHandler(build_app(client, submitted))
     server: WSGIServer = make_server("127.0.0.1", 0, handler, handler_class=_Quiet)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-    )
-    thread.start()
+    thread = serve_in_background(server)
     url = f"http://127.0.0.1:{server.server_port}/slack/events"
     try:
         # Bolt checks timestamps against real time, so this sender uses the real clock.
         yield SlackSender(url, SECRET, emu), submitted
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        stop_serving(server, thread)
 
 
 def test_command_answers_through_response_url(
