@@ -13,6 +13,7 @@ from bot.config import ConfigError, Settings, load_settings
 log = logging.getLogger("clubbot")
 
 EXIT_CONFIG = 2
+EXIT_STARTUP = 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -109,7 +110,12 @@ def _db_current(_args: argparse.Namespace) -> int:
 def _run(_args: argparse.Namespace) -> int:
     from bot import runner
 
-    return runner.run(settings_from_env())
+    settings = settings_from_env()
+    try:
+        return runner.run(settings)
+    except runner.StartupError as error:
+        print(f"clubbot: {error}", file=sys.stderr)
+        return EXIT_STARTUP
 
 
 def _console(args: argparse.Namespace) -> int:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import threading
 from types import FrameType
+from urllib.error import URLError
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import OperationalError
 
 from bot.app import ClubApp, create_app
 from bot.config import Settings
@@ -17,6 +22,32 @@ from storage import migrate
 from storage.db import Database
 
 log = logging.getLogger("clubbot.run")
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _connect(settings: Settings, db: Database) -> ClubApp:
+    """Build the app; Bolt checks the bot token with auth.test on the way."""
+    try:
+        return create_app(settings, db=db)
+    except SlackApiError as error:
+        problem = error.response.get("error", "an error")
+        raise StartupError(
+            f"Slack refused the bot token ({problem}): check SLACK_BOT_TOKEN"
+        ) from error
+    except BoltError as error:
+        refused = re.search(r"'error': '([a-z_]+)'", str(error))
+        if refused is None:
+            raise StartupError(f"cannot start the Slack app: {_first_line(error)}") from error
+        raise StartupError(
+            f"Slack refused the bot token ({refused.group(1)}): check SLACK_BOT_TOKEN"
+        ) from error
+    except (URLError, OSError) as error:
+        raise StartupError(
+            f"cannot reach Slack at {settings.api_url}: {_first_line(error)}"
+        ) from error
 
 
 def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
@@ -37,12 +68,21 @@ def _serve_socket_mode(club: ClubApp, app_token: str) -> None:
         handler.close()  # finishes in-flight envelopes, then hangs up
 
 
+class StartupError(Exception):
+    """clubbot cannot start: the message says what to check, without a traceback."""
+
+
 def run(settings: Settings, host: str = "0.0.0.0") -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     db = Database(settings.database_url)
-    migrate.upgrade(db)
+    try:
+        migrate.upgrade(db)
+    except OperationalError as error:
+        raise StartupError(
+            f"cannot open the database (DATABASE_URL): {_first_line(error.orig or error)}"
+        ) from error
     log.info("database ready dialect=%s revision=%s", db.dialect, migrate.current_revision(db))
-    club = create_app(settings, db=db)
+    club = _connect(settings, db)
     scheduler = build_scheduler(club.deps)
     scheduler.start()
     try:

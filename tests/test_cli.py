@@ -107,3 +107,56 @@ def test_run_serves_slack_over_http_with_a_health_check(
         process.terminate()
         process.wait(timeout=10)
     assert process.returncode == 0
+
+
+def _last_line(result: subprocess.CompletedProcess[str]) -> str:
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_run_with_a_token_slack_refuses_exits_1_naming_the_token(
+    tmp_path: Path, emulator: SlackEmulator
+) -> None:
+    result = clubbot(
+        "run",
+        env={
+            "SLACK_BOT_TOKEN": "xoxb-not-this-workspace",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": emulator.api_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'club.db'}",
+        },
+    )
+    assert result.returncode == 1
+    assert _last_line(result) == (
+        "clubbot: Slack refused the bot token (invalid_auth): check SLACK_BOT_TOKEN"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_run_when_slack_cannot_be_reached_exits_1_with_one_line(tmp_path: Path) -> None:
+    result = clubbot(
+        "run",
+        env={
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": "http://127.0.0.1:9/api/",  # the discard port: nobody listens
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'club.db'}",
+            "LOG_LEVEL": "ERROR",
+        },
+    )
+    assert result.returncode == 1
+    assert _last_line(result).startswith("clubbot: cannot reach Slack at http://127.0.0.1:9/api/")
+    assert "Traceback" not in result.stderr
+
+
+def test_run_when_the_database_cannot_be_opened_exits_1_with_one_line() -> None:
+    result = clubbot(
+        "run",
+        env={
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_SIGNING_SECRET": "s",
+            "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:9/test",
+        },
+    )
+    assert result.returncode == 1
+    assert _last_line(result).startswith("clubbot: cannot open the database (DATABASE_URL)")
+    assert "Traceback" not in result.stderr
