@@ -1,4 +1,5 @@
-"""Mentoring due work, run on every tick: offer timeouts and week-old check-ins.
+"""Mentoring due work, run on every tick: offer timeouts, dated pauses that ran out
+and week-old check-ins.
 
 Both are read from the database each time, so a restarted bot picks up where
 the previous one stopped.

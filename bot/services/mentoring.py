@@ -156,6 +156,20 @@ def resume(db: Database, user_id: str, now: datetime, timeout: timedelta) -> Res
     return ResumeOutcome(PauseResult.RESUMED if was_paused else PauseResult.NOT_PAUSED, outbox)
 
 
+def offer_after_ended_pauses(db: Database, now: datetime, timeout: timedelta) -> Outbox:
+    """A dated pause that ran out works like `resume`: requests that waited meanwhile are
+    offered to the mentor, once (the tick task; each mentor in their own transaction)."""
+    outbox = Outbox()
+    with db.transaction() as session:
+        due = repo.ended_pause_ids(session, now)
+    for user_id in due:
+        with db.transaction() as session:
+            if not repo.claim_ended_pause(session, user_id, now):
+                continue  # resumed, paused again, or another run got there first
+            offer_waiting_to(session, user_id, now, timeout, outbox)
+    return outbox
+
+
 # --- status --------------------------------------------------------------------------------
 
 

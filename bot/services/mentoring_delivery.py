@@ -12,7 +12,7 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.services import mentoring_offers, mentoring_pairings
+from bot.services import mentoring, mentoring_offers, mentoring_pairings
 from bot.services.mentoring_outbox import (
     Checkin,
     Introduction,
@@ -133,8 +133,11 @@ def _post(deps: Deps, channel: str, text: str) -> None:
 
 
 def run_due_work(deps: Deps) -> None:
-    """The tick task: offers past their timeout move on; week-old pairings get a check-in."""
+    """The tick task: offers past their timeout move on; mentors whose dated pause ran out
+    are offered what waited; week-old pairings get a check-in."""
     now = deps.clock.now()
-    outbox = mentoring_offers.expire_due_offers(deps.db, now, deps.settings.offer_timeout)
+    timeout = deps.settings.offer_timeout
+    outbox = mentoring_offers.expire_due_offers(deps.db, now, timeout)
+    outbox.extend(mentoring.offer_after_ended_pauses(deps.db, now, timeout))
     outbox.extend(mentoring_pairings.due_checkins(deps.db, now))
     deliver(deps, outbox)

@@ -160,6 +160,32 @@ def due_offer_ids(session: Session, now: datetime) -> list[int]:
     return list(session.scalars(query))
 
 
+def ended_pause_ids(session: Session, now: datetime) -> list[str]:
+    """Mentors whose dated pause has run out and who were not yet offered what waits."""
+    query = (
+        select(MentorProfileRow.user_id)
+        .where(MentorProfileRow.paused_until.is_not(None), MentorProfileRow.paused_until <= now)
+        .order_by(MentorProfileRow.paused_until, MentorProfileRow.user_id)
+    )
+    return list(session.scalars(query))
+
+
+def claim_ended_pause(session: Session, user_id: str, now: datetime) -> bool:
+    """Clear a run-out pause as one conditional UPDATE: True only for the run that cleared it,
+    so two ticks (or two bot instances) offer the mentor what waits once, not twice."""
+    result = session.execute(
+        update(MentorProfileRow)
+        .where(
+            MentorProfileRow.user_id == user_id,
+            MentorProfileRow.paused_until.is_not(None),
+            MentorProfileRow.paused_until <= now,
+        )
+        .values(paused_until=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 # --- pairings ----------------------------------------------------------------------------
 
 

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from bot.domain.policy import Role
 from bot.local import CLUB, MARCO, MEI, MENTORS, NINA, OLIVIA, PRIYA, SAM, LocalClub, Person
-from bot.services import roles
+from bot.services import mentoring, roles
+from bot.services.mentoring_outbox import Outbox
 from handlers import ids
 from handlers.views.mentoring import request_mentor_block
 from storage.models import Member
@@ -401,6 +402,52 @@ def test_a_pause_with_a_date_ends_by_itself(club: LocalClub) -> None:
     assert has_buttons(latest_offer(club, MARCO))
 
 
+def test_a_dated_pause_that_runs_out_offers_what_waited_once(club: LocalClub) -> None:
+    sign_up(club, MARCO, "blogging")
+    club.command(MARCO.user_id, "mentor pause until 2026-12-03")  # ends 2026-12-02 23:00 UTC
+    ask(club, NINA, "blogging")
+    assert offers_to(club, MARCO) == []
+    assert "couldn't find you a mentor yet" in dm_messages(club, NINA)[-1]["text"]
+
+    club.advance(timedelta(days=1, hours=12, minutes=59), step=timedelta(hours=1))  # 2nd, 22:59
+    assert offers_to(club, MARCO) == []  # still paused in Rome
+    club.advance(timedelta(minutes=2))  # midnight in Rome has passed
+    offer = latest_offer(club, MARCO)
+    assert has_buttons(offer) and "<@U0NINA> would like a mentor" in json.dumps(offer["blocks"])
+
+    club.advance(timedelta(hours=3), step=timedelta(minutes=30))
+    club.restart()
+    club.advance(timedelta(hours=3), step=timedelta(minutes=30))
+    assert len(offers_to(club, MARCO)) == 1
+    assert offer_states(club) == [(MARCO.user_id, "pending")]
+    club.command(MARCO.user_id, "mentor status")
+    assert "Paused" not in last_response(club)
+
+
+def test_two_bots_ending_the_same_pause_offer_once(club: LocalClub) -> None:
+    sign_up(club, MARCO, "blogging")
+    club.command(MARCO.user_id, "mentor pause until 2026-12-03")
+    ask(club, NINA, "blogging")
+    club.clock.advance(timedelta(days=2))  # no tick yet: both bots find the pause run out
+    assert club.db is not None
+    barrier = threading.Barrier(2)
+    outboxes: list[Outbox] = []
+
+    def tick() -> None:
+        barrier.wait()
+        outboxes.append(
+            mentoring.offer_after_ended_pauses(club.db, club.clock.now(), timedelta(hours=24))
+        )
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(len(outbox.offers) for outbox in outboxes) == [0, 1]
+    assert offer_states(club) == [(MARCO.user_id, "pending")]
+
+
 def test_one_open_request_per_person_and_the_button_shows_it(club: LocalClub) -> None:
     mentors_ready(club)
     in_channel = {
@@ -647,16 +694,19 @@ def test_a_restart_keeps_pending_offers_and_their_timeouts(club: LocalClub) -> N
 
 
 def stalled_requests(club: LocalClub) -> None:
-    """Two mentors with one place each are away until 3 December; NINA and SAM ask meanwhile.
-    When the pauses run out the requests are still waiting: a round for the organisers."""
+    """Two mentors with one place each asked not to be contacted; NINA and SAM ask meanwhile.
+    Back in (`include me` sends no offer by itself, unlike `resume` or a pause running out),
+    both have room while the requests still wait: a round for the organisers."""
     sign_up(club, MARCO, "blogging, video", capacity="1")
     sign_up(club, MEI, "blogging", capacity="1")
     for mentor in (MARCO, MEI):
-        club.command(mentor.user_id, "mentor pause until 2026-12-03")
+        club.command(mentor.user_id, "exclude me")
     ask(club, NINA, "blogging")
     ask(club, SAM, "video")
+    for mentor in (MARCO, MEI):
+        club.command(mentor.user_id, "include me")
+    club.advance(timedelta(hours=1))  # the tick task offers nothing on its own
     assert count(club, MentorOffer) == 0
-    club.clock.advance(timedelta(days=2))  # past midnight on the 3rd in Rome and Singapore
 
 
 def test_a_pairing_round_previews_then_sends_offers_once(club: LocalClub) -> None:
