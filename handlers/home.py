@@ -64,13 +64,17 @@ def refresh_home(deps: Deps, user_id: str, *, only_if_changed: bool = False) -> 
     an answered question, nudges on/off). It is not a message: people who asked the
     bot to leave them alone still see their own Home.
     """
+    last_published: str | None = None
+    if only_if_changed:
+        with deps.db.transaction() as session:
+            last_published = home_views.last_hash(session, user_id)
+        if last_published is None:
+            return False  # never opened: don't build a Home on every request they make
     data = home.home_for(deps.db, user_id, deps.clock.now(), deps.settings.reminder_offsets)
     view = home_view(data)
     fingerprint = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()
-    if only_if_changed:
-        with deps.db.transaction() as session:
-            if home_views.last_hash(session, user_id) in (None, fingerprint):
-                return False
+    if only_if_changed and fingerprint == last_published:
+        return False
     try:
         deps.client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:
