@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.deps import Deps
 from bot.domain.pairing import normalise_topic
 from bot.domain.policy import Action
 from bot.services import mentoring, mentoring_offers, mentoring_pairings, mentoring_rounds
@@ -60,6 +61,7 @@ def register(wire: Wiring, router: CommandRouter) -> None:
     ):  # fmt: skip
         router.add(Subcommand(name, usage, summary, run, action, group))
     mentoring_actions.register(wire)
+    wire.on_include(_offer_waiting)
 
 
 def _say(call: CommandCall, text: str, blocks: list[views.Block] | None = None) -> None:
@@ -175,6 +177,12 @@ def _resume(call: CommandCall) -> None:
         }[outcome.result],
     )
     deliver(deps, outcome.outbox)
+
+
+def _offer_waiting(deps: Deps, user_id: str) -> None:
+    """Back after `/club exclude me`: a mentor is offered what waited, as on `resume`."""
+    now, timeout = deps.clock.now(), deps.settings.offer_timeout
+    deliver(deps, mentoring.offer_waiting(deps.db, user_id, now, timeout))
 
 
 def _end(call: CommandCall) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -12,7 +14,7 @@ from bot.services.privacy import ForgetResult
 from handlers import ids
 from handlers.commands import CommandCall, CommandRouter, Subcommand
 from handlers.views.privacy import FORGET_QUESTION, forget_confirmation
-from handlers.wiring import Wiring
+from handlers.wiring import IncludeHook, Wiring
 
 GROUP = "Privacy"
 LAST_ORGANISER = (
@@ -24,7 +26,9 @@ LAST_ORGANISER = (
 def register(wire: Wiring, router: CommandRouter) -> None:
     router.add(Subcommand("exclude", "exclude me", "I'll never contact you unasked", _exclude,
                           group=GROUP))
-    router.add(Subcommand("include", "include me", "undo exclude me", _include, group=GROUP))
+    # Features catch up on what they held back (mentoring offers what waited) via on_include.
+    router.add(Subcommand("include", "include me", "undo exclude me",
+                          partial(_include, hooks=wire.include_hooks), group=GROUP))
     router.add(Subcommand("forget", "forget me", "delete what I know about you", _forget,
                           group=GROUP))
 
@@ -68,17 +72,21 @@ def _exclude(call: CommandCall) -> None:
     _set_excluded(call, "exclude", True, EXCLUDED, ALREADY_EXCLUDED)
 
 
-def _include(call: CommandCall) -> None:
-    _set_excluded(call, "include", False, INCLUDED, ALREADY_INCLUDED)
+def _include(call: CommandCall, hooks: Sequence[IncludeHook]) -> None:
+    if _set_excluded(call, "include", False, INCLUDED, ALREADY_INCLUDED):
+        for hook in hooks:  # after the reply, as `/club mentor resume` delivers its offers
+            hook(call.deps, call.user_id)
 
 
 def _set_excluded(
     call: CommandCall, verb: str, excluded: bool, changed_text: str, unchanged_text: str
-) -> None:
+) -> bool:
+    """True when this call changed the setting (only one of two at once does)."""
     if not _only_me(call, verb):
-        return
+        return False
     changed = privacy.set_excluded(call.deps.db, call.user_id, excluded, call.deps.clock.now())
     call.respond(text=changed_text if changed else unchanged_text, response_type="ephemeral")
+    return changed
 
 
 def _forget(call: CommandCall) -> None:

@@ -2,6 +2,9 @@
 
 tests/test_manifest.py compares what was registered here with app.yaml, so a
 listener can't be added without the manifest asking Slack for it.
+
+Features also listen here to the club's own moments that another feature owns, so
+neither imports the other: someone lifting "exclude me" (``on_include``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.deps import Deps
+
 Listener = Callable[..., Any]
+# What a feature does for someone who lifted "exclude me": (deps, user_id).
+IncludeHook = Callable[[Deps, str], None]
 
 
 @dataclass
@@ -23,6 +30,7 @@ class Wiring:
     events: set[str] = field(default_factory=set)
     actions: set[str] = field(default_factory=set)
     views: set[str] = field(default_factory=set)
+    include_hooks: list[IncludeHook] = field(default_factory=list)
 
     def command(self, name: str) -> Callable[[Listener], Listener]:
         self.commands.add(name)
@@ -47,3 +55,9 @@ class Wiring:
     def view_closed(self, callback_id: str) -> Callable[[Listener], Listener]:
         self.views.add(callback_id)
         return self.app.view_closed(callback_id)
+
+    def on_include(self, hook: IncludeHook) -> IncludeHook:
+        """Run ``hook`` after `/club include me` changed something (not when the person
+        wasn't excluded): a feature catches up on what it held back meanwhile."""
+        self.include_hooks.append(hook)
+        return hook

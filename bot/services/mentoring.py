@@ -156,6 +156,15 @@ def resume(db: Database, user_id: str, now: datetime, timeout: timedelta) -> Res
     return ResumeOutcome(PauseResult.RESUMED if was_paused else PauseResult.NOT_PAUSED, outbox)
 
 
+def offer_waiting(db: Database, user_id: str, now: datetime, timeout: timedelta) -> Outbox:
+    """Offers can reach the person again (they lifted `exclude me`): like `resume`, the
+    requests that waited meanwhile; nothing for a paused mentor or someone who isn't one."""
+    outbox = Outbox()
+    with db.transaction() as session:
+        offer_waiting_to(session, user_id, now, timeout, outbox)
+    return outbox
+
+
 def offer_after_ended_pauses(db: Database, now: datetime, timeout: timedelta) -> Outbox:
     """A dated pause that ran out works like `resume`: requests that waited meanwhile are
     offered to the mentor, once (the tick task; each mentor in their own transaction)."""

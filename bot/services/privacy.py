@@ -24,10 +24,9 @@ class ForgetResult(StrEnum):
 def set_excluded(db: Database, user_id: str, excluded: bool, now: datetime) -> bool:
     """Exclude (or include again) a person; False when nothing changed."""
     with db.transaction() as session:
-        member = members.get_or_create(session, user_id, now)
-        if member.excluded == excluded:
+        members.get_or_create(session, user_id, now)
+        if not members.set_excluded(session, user_id, excluded):
             return False
-        member.excluded = excluded
     log.info("exclusion changed user=%s excluded=%s", user_id, excluded)
     return True
 

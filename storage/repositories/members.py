@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Base, Member, ProcessedEvent, RoleGrant
@@ -19,6 +19,18 @@ def get_or_create(session: Session, user_id: str, now: datetime) -> Member:
         session.add(member)
         session.flush()
     return member
+
+
+def set_excluded(session: Session, user_id: str, excluded: bool) -> bool:
+    """One conditional UPDATE: True only for the call that changed it, so of two
+    `/club include me` at once one acts on it (offers what waited), not both."""
+    result = session.execute(
+        update(Member)
+        .where(Member.user_id == user_id, Member.excluded.is_not(excluded))
+        .values(excluded=excluded)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def granted_roles(session: Session, user_id: str) -> list[str]:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot.domain.policy import Role
 from bot.local import CLUB, MARCO, MEI, MENTORS, NINA, OLIVIA, PRIYA, SAM, LocalClub, Person
-from bot.services import mentoring, roles
+from bot.services import mentoring, privacy, roles
 from bot.services.mentoring_outbox import Outbox
 from handlers import ids
 from handlers.views.mentoring import request_mentor_block
@@ -695,16 +695,18 @@ def test_a_restart_keeps_pending_offers_and_their_timeouts(club: LocalClub) -> N
 
 def stalled_requests(club: LocalClub) -> None:
     """Two mentors with one place each asked not to be contacted; NINA and SAM ask meanwhile.
-    Back in (`include me` sends no offer by itself, unlike `resume` or a pause running out),
-    both have room while the requests still wait: a round for the organisers."""
+    Back in without `/club include me`, which would offer them what waited (as `resume` and a
+    pause running out do; test_include_me.py), both have room while the requests still wait:
+    a round for the organisers."""
     sign_up(club, MARCO, "blogging, video", capacity="1")
     sign_up(club, MEI, "blogging", capacity="1")
     for mentor in (MARCO, MEI):
         club.command(mentor.user_id, "exclude me")
     ask(club, NINA, "blogging")
     ask(club, SAM, "video")
+    assert club.db is not None
     for mentor in (MARCO, MEI):
-        club.command(mentor.user_id, "include me")
+        privacy.set_excluded(club.db, mentor.user_id, False, club.clock.now())
     club.advance(timedelta(hours=1))  # the tick task offers nothing on its own
     assert count(club, MentorOffer) == 0
 
