@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from bot.clock import ManualClock
+from bot.content import load_faq_starter
 from bot.domain.faq_fields import validate_entry
 from bot.services import faq_admin
 from bot.services.faq_index import FaqIndex, ensure_seeded
 from storage.db import Database
 from storage.models import FaqEntry
+
+STARTER_SIZE = len(load_faq_starter())
 
 
 def count(db: Database) -> int:
@@ -19,7 +22,7 @@ def test_the_starter_faq_is_loaded_once_and_not_after_being_emptied(
     db: Database, clock: ManualClock
 ) -> None:
     assert ensure_seeded(db, clock.now()) is True
-    assert count(db) == 46
+    assert count(db) == STARTER_SIZE
     assert ensure_seeded(db, clock.now()) is False
     with db.transaction() as session:
         session.query(FaqEntry).delete()
@@ -36,7 +39,7 @@ def test_a_second_process_seeding_at_the_same_time_adds_nothing(
         assert ensure_seeded(other, clock.now()) is False
     finally:
         other.dispose()
-    assert count(db) == 46
+    assert count(db) == STARTER_SIZE
 
 
 def test_an_edit_in_another_process_is_seen_on_the_next_question(
