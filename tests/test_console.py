@@ -67,7 +67,7 @@ def test_the_demo_tour_shows_every_feature_working() -> None:
     assert ":alarm_clock: *Book club* starts" in out
     # A welcome, and a milestone nudge for a step reached.
     assert "Welcome to the social media club, @priya!" in out
-    assert "Step 2 of 10: Read the guidelines." in out
+    assert "Read the guidelines.* Nicely done! That's 2 of 10 steps" in out
     # The App Home as text, with the organiser's club health.
     assert "clubbot App Home:" in out and "*Club health*" in out
     assert "Traceback" not in result.stderr

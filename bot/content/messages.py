@@ -195,10 +195,13 @@ def welcome_text(user_id: str, club_channel_id: str, next_meeting: str | None) -
     )
 
 
-def step_congratulation(step: PathStep, next_step: PathStep | None) -> str:
-    """Said when a member completes a step of the path."""
-    total = len(PATH_STEPS)
-    done = f":tada: *Step {step.number} of {total}: {step.title}.* Nicely done!"
+def step_congratulation(step: PathStep, next_step: PathStep | None, steps_done: int) -> str:
+    """Said when a member completes a step of the path. Steps come in any order, so the
+    count is of steps done, not the step's number ("step 10 of 10" misled new mentors)."""
+    done = (
+        f":tada: *{step.title}.* Nicely done! "
+        f"That's {steps_done} of {len(PATH_STEPS)} steps on your path."
+    )
     if next_step is None:
         return (
             f"{done}\n"

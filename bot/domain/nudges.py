@@ -202,7 +202,12 @@ def _step_nudges(person: PersonState, policy: NudgePolicy, now: datetime) -> lis
     nudges = []
     # Most recent first; among steps reached at the same moment, the furthest along first.
     for at, index, step in sorted(eligible, reverse=True):
-        details = {"step": step, "step_number": str(index + 1), "of": str(len(PATH_STEPS))}
+        details = {
+            "step": step,
+            "step_number": str(index + 1),
+            "of": str(len(PATH_STEPS)),
+            "steps_done": str(len(person.steps_done & set(PATH_STEPS))),
+        }
         if upcoming is not None:
             details["next_step"] = upcoming
         nudges.append(

@@ -158,7 +158,7 @@ def wording(nudge: Nudge) -> str:
     if nudge.kind is NudgeKind.STEP_REACHED:
         upcoming = details.get("next_step")
         return messages.step_congratulation(
-            step(details["step"]), step(upcoming) if upcoming else None
+            step(details["step"]), step(upcoming) if upcoming else None, int(details["steps_done"])
         )
     if nudge.kind is NudgeKind.MILESTONE:
         kind = MILESTONE_WORDING[details["milestone"]]

@@ -356,10 +356,14 @@ def test_welcome_text() -> None:
 
 
 def test_step_congratulation() -> None:
-    text = m.step_congratulation(step("first_question"), step("first_internal_post"))
-    assert "Step 3 of 10" in text and step("first_internal_post").how_to in text
-    last = m.step_congratulation(step("became_mentor"), None)
-    assert "whole path" in last
+    text = m.step_congratulation(step("first_question"), step("first_internal_post"), 3)
+    assert "That's 3 of 10 steps" in text and step("first_internal_post").how_to in text
+    assert step("first_question").title in text
+    # Steps come in any order: the count is of steps done, never the step's own number.
+    mentor = m.step_congratulation(step("became_mentor"), step("read_guidelines"), 2)
+    assert "2 of 10 steps" in mentor and "10 of 10" not in mentor
+    last = m.step_congratulation(step("became_mentor"), None, 10)
+    assert "whole path" in last and "10 of 10 steps" in last
 
 
 def test_inactivity_nudge_is_gentle_and_offers_one_way_out() -> None:
@@ -426,7 +430,9 @@ def _all_texts(free: str) -> dict[str, str]:
     }
     for s in PATH_STEPS:
         texts[f"nudge:{s.key}"] = m.inactivity_nudge("U1", s)
-        texts[f"congrats:{s.key}"] = m.step_congratulation(s, next_step(step_keys()[: s.number]))
+        texts[f"congrats:{s.key}"] = m.step_congratulation(
+            s, next_step(step_keys()[: s.number]), s.number
+        )
     return texts
 
 

@@ -86,6 +86,7 @@ def test_brand_new_member_gets_only_the_step_just_reached() -> None:
         "step": "read_guidelines",
         "step_number": "2",
         "of": "10",
+        "steps_done": "2",
         "next_step": "first_question",
     }
     assert nudge.reason == "reached step 2/10 (read_guidelines) less than a day ago"

@@ -41,7 +41,7 @@ def test_a_step_nudge_carries_the_next_step_and_the_opt_out_button(club: LocalCl
     reach(club, PRIYA.user_id, "joined", "read_guidelines")
     club.advance(TEN_MINUTES)
     (nudge,) = nudges_to(club, PRIYA.user_id)
-    assert "Step 2 of 10" in nudge["text"] and "Ask one question" in nudge["text"]
+    assert "2 of 10 steps" in nudge["text"] and "Ask one question" in nudge["text"]
     assert "/club nudges off" in nudge["text"]
     assert sent_keys(club, PRIYA.user_id) == ["step:read_guidelines"]
 
@@ -100,7 +100,7 @@ def test_at_most_one_nudge_a_week(club: LocalClub) -> None:
     assert len(nudges_to(club, PRIYA.user_id)) == 1
     club.advance(timedelta(days=1, hours=1), step=timedelta(hours=1))
     assert len(nudges_to(club, PRIYA.user_id)) == 2
-    assert "Step 3 of 10" in nudges_to(club, PRIYA.user_id)[-1]["text"]
+    assert "3 of 10 steps" in nudges_to(club, PRIYA.user_id)[-1]["text"]
 
 
 def test_nudges_wait_for_the_recipients_local_working_hours(club: LocalClub) -> None:
