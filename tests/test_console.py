@@ -43,6 +43,13 @@ def test_switching_person_mentions_and_the_clock() -> None:
     assert "unknown console command :bogus" in out
 
 
+def test_typing_at_clubbot_is_an_app_mention_answered_in_a_thread() -> None:
+    out = run_script("@clubbot what time is lunch?\n")
+    # An unknown question in the channel gets silence, but a mention always gets a reply.
+    assert "clubbot in #social-media-club in a thread:" in out
+    assert "I don't know that one yet" in out
+
+
 def test_the_demo_tour_shows_every_feature_working() -> None:
     script = (ROOT / "examples" / "demo.txt").read_text()
     result = subprocess.run(

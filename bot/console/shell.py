@@ -26,7 +26,7 @@ HELP = """\
 Type a message to post it in the current channel (or DM), or a /club command.
   :as NAME             speak as someone else: {people}
   :in CHANNEL          club, mentors, random, or dm (your DM with the bot)
-  :mention TEXT        @mention the bot in the current channel
+  :mention TEXT        @mention the bot in the current channel (or type @clubbot ...)
   :press N             press button N (also picks option N of a menu)
   :submit F=V; F=V     submit the open form (fields as listed; lists with commas)
   :close               close the open form without submitting
@@ -100,6 +100,9 @@ class Console:
             # Slack escapes mentions in slash commands (should_escape: true).
             text = _slack_mentions(line[5:].strip(), with_names=True)
             self._deliver(lambda: self.club.command(self.me.user_id, text, self.channel))
+        elif _BOT_MENTION.search(line):
+            # Typed as in Slack's composer: "@clubbot how do I ...?" is an @mention.
+            self._mention(_BOT_MENTION.sub(" ", line).strip())
         else:
             text = _slack_mentions(line, with_names=False)
             self._deliver(lambda: self.club.say(self.me.user_id, text, self.channel))
@@ -284,6 +287,9 @@ class Console:
     def print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
+
+
+_BOT_MENTION = re.compile(r"(?<![<\w])@clubbot\b", re.IGNORECASE)
 
 
 def _slack_mentions(text: str, *, with_names: bool) -> str:
