@@ -29,7 +29,9 @@ log = logging.getLogger("clubbot.faq")
 # Answering uninvited in a public channel must be rarer than in a DM: only when sure.
 CHANNEL_THRESHOLD = 0.6
 SUGGESTIONS_MAX = 3
-SUGGESTION_MIN_CONFIDENCE = 0.02
+# Below this a "did you mean" is a guess on one shared word ("where is the cafeteria" ->
+# "where are the guidelines"): better no suggestion than an odd one.
+SUGGESTION_MIN_CONFIDENCE = 0.05
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
 

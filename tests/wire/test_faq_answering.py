@@ -123,6 +123,14 @@ def test_an_unknown_question_says_so_with_suggestions_and_ask_a_mentor(club: Loc
     assert question.status == "unknown"
 
 
+def test_nothing_close_means_no_did_you_mean_but_still_a_way_to_a_human(club: LocalClub) -> None:
+    club.dm(NINA.user_id, "where is the cafeteria")
+    (reply,) = posts(club)
+    assert "I don't know that one yet" in json.dumps(reply["blocks"])
+    assert "Did you mean" not in json.dumps(reply["blocks"])
+    assert action_ids(reply) == ["faq_ask_mentor", "mentor_request_open"]
+
+
 def test_did_you_mean_shows_that_answer(club: LocalClub) -> None:
     club.dm(NINA.user_id, "what is the wifi password for the blog meeting room")
     unknown = club.last_reply()
