@@ -316,8 +316,8 @@ def dont_know_yet() -> str:
     """The honest answer when no FAQ entry fits."""
     return (
         "I don't know that one yet, and I'd rather say so than guess. :slightly_smiling_face:\n"
-        "The mentors of the social core read these threads and are glad to help, so "
-        "someone will likely answer here. You can also ask a mentor directly, or get one "
+        "Press *Ask a mentor* and I'll pass your question to the mentors of the social "
+        "core; their answer comes back to you right here. Or get a mentor of your own "
         "with `/club mentor request`."
     )
 

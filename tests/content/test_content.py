@@ -401,7 +401,9 @@ def test_mentor_waiting_reminder() -> None:
 
 def test_dont_know_yet_is_honest_and_points_to_mentors() -> None:
     text = m.dont_know_yet()
-    assert "don't know" in text and "mentor" in text
+    assert "don't know" in text and "Ask a mentor" in text
+    # Said in DMs too, where no mentor reads along: it must not promise that one does.
+    assert "read these threads" not in text
 
 
 def test_mentor_intro() -> None:
