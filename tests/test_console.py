@@ -50,6 +50,12 @@ def test_typing_at_clubbot_is_an_app_mention_answered_in_a_thread() -> None:
     assert "I don't know that one yet" in out
 
 
+def test_a_wrong_field_name_keeps_the_form_open() -> None:
+    out = run_script(":as olivia\n/club faq add\n:submit nonsense=1\n:close\n")
+    assert "(the form stays open: no input element for ['nonsense']" in out
+    assert "(form closed)" in out
+
+
 def test_the_demo_tour_shows_every_feature_working() -> None:
     script = (ROOT / "examples" / "demo.txt").read_text()
     result = subprocess.run(

@@ -157,8 +157,12 @@ class Console:
             self.print("(no form is open)")
             return
         inputs = _parse_fields(text, self.open_view)
+        try:
+            delivery = self.club.submit(self.me.user_id, self.open_view, inputs)
+        except ValueError as problem:  # a field name the form does not have: say so, keep it open
+            self.print(f"(the form stays open: {problem})")
+            return
         view, self.open_view = self.open_view, None
-        delivery = self.club.submit(self.me.user_id, view, inputs)
         answer = delivery.json() if delivery.body else None
         if isinstance(answer, dict) and answer.get("response_action") == "errors":
             self.open_view = view
