@@ -62,6 +62,7 @@ def register(wire: Wiring, router: CommandRouter) -> None:
         router.add(Subcommand(name, usage, summary, run, action, group))
     mentoring_actions.register(wire)
     wire.on_include(_offer_waiting)
+    wire.on_exclude(_withdraw_offers)
 
 
 def _say(call: CommandCall, text: str, blocks: list[views.Block] | None = None) -> None:
@@ -183,6 +184,13 @@ def _offer_waiting(deps: Deps, user_id: str) -> None:
     """Back after `/club exclude me`: a mentor is offered what waited, as on `resume`."""
     now, timeout = deps.clock.now(), deps.settings.offer_timeout
     deliver(deps, mentoring.offer_waiting(deps.db, user_id, now, timeout))
+
+
+def _withdraw_offers(deps: Deps, user_id: str) -> None:
+    """After `/club exclude me`: offers waiting for the mentor's answer move on now rather
+    than when they time out; their DMs are updated in place, nothing new is sent to them."""
+    now, timeout = deps.clock.now(), deps.settings.offer_timeout
+    deliver(deps, mentoring_offers.withdraw_offers_of(deps.db, user_id, now, timeout))
 
 
 def _end(call: CommandCall) -> None:

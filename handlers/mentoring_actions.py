@@ -229,6 +229,8 @@ def _answer_text(answer: Answer, mentor_id: str | None) -> str | None:
         Answer.MOVED_ON: "This offer has moved on: the request went to another mentor or "
         "no longer needs one.",
         Answer.GONE: "This offer has moved on: the request no longer exists.",
+        Answer.EXCLUDED: "This offer is no longer open: I withdrew it when you asked me not "
+        "to contact you. `/club include me` lets new offers reach you again.",
         Answer.FULL: "You're at your capacity now, so I've passed this request on. "
         "Thank you all the same!",
     }.get(answer)

@@ -14,7 +14,7 @@ from bot.services.privacy import ForgetResult
 from handlers import ids
 from handlers.commands import CommandCall, CommandRouter, Subcommand
 from handlers.views.privacy import FORGET_QUESTION, forget_confirmation
-from handlers.wiring import IncludeHook, Wiring
+from handlers.wiring import ExcludeHook, IncludeHook, Wiring
 
 GROUP = "Privacy"
 LAST_ORGANISER = (
@@ -24,9 +24,11 @@ LAST_ORGANISER = (
 
 
 def register(wire: Wiring, router: CommandRouter) -> None:
-    router.add(Subcommand("exclude", "exclude me", "I'll never contact you unasked", _exclude,
-                          group=GROUP))
-    # Features catch up on what they held back (mentoring offers what waited) via on_include.
+    # Features withdraw what waits for the person (mentoring moves pending offers on) via
+    # on_exclude, and catch up on what they held back (mentoring offers what waited) via
+    # on_include.
+    router.add(Subcommand("exclude", "exclude me", "I'll never contact you unasked",
+                          partial(_exclude, hooks=wire.exclude_hooks), group=GROUP))
     router.add(Subcommand("include", "include me", "undo exclude me",
                           partial(_include, hooks=wire.include_hooks), group=GROUP))
     router.add(Subcommand("forget", "forget me", "delete what I know about you", _forget,
@@ -68,8 +70,10 @@ INCLUDED = (
 ALREADY_INCLUDED = "You weren't excluded; nothing changed."
 
 
-def _exclude(call: CommandCall) -> None:
-    _set_excluded(call, "exclude", True, EXCLUDED, ALREADY_EXCLUDED)
+def _exclude(call: CommandCall, hooks: Sequence[ExcludeHook]) -> None:
+    if _set_excluded(call, "exclude", True, EXCLUDED, ALREADY_EXCLUDED):
+        for hook in hooks:  # after the reply, as for `include me`
+            hook(call.deps, call.user_id)
 
 
 def _include(call: CommandCall, hooks: Sequence[IncludeHook]) -> None:

@@ -4,7 +4,8 @@ tests/test_manifest.py compares what was registered here with app.yaml, so a
 listener can't be added without the manifest asking Slack for it.
 
 Features also listen here to the club's own moments that another feature owns, so
-neither imports the other: someone lifting "exclude me" (``on_include``).
+neither imports the other: someone asking for "exclude me" (``on_exclude``) or lifting it
+(``on_include``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from bot.deps import Deps
 Listener = Callable[..., Any]
 # What a feature does for someone who lifted "exclude me": (deps, user_id).
 IncludeHook = Callable[[Deps, str], None]
+# What a feature does for someone who just asked for "exclude me": (deps, user_id).
+ExcludeHook = Callable[[Deps, str], None]
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Wiring:
     actions: set[str] = field(default_factory=set)
     views: set[str] = field(default_factory=set)
     include_hooks: list[IncludeHook] = field(default_factory=list)
+    exclude_hooks: list[ExcludeHook] = field(default_factory=list)
 
     def command(self, name: str) -> Callable[[Listener], Listener]:
         self.commands.add(name)
@@ -60,4 +64,11 @@ class Wiring:
         """Run ``hook`` after `/club include me` changed something (not when the person
         wasn't excluded): a feature catches up on what it held back meanwhile."""
         self.include_hooks.append(hook)
+        return hook
+
+    def on_exclude(self, hook: ExcludeHook) -> ExcludeHook:
+        """Run ``hook`` after `/club exclude me` changed something (not when the person was
+        already excluded): a feature withdraws what waits for the person's answer. It may
+        update its own messages in place, but sends them nothing new."""
+        self.exclude_hooks.append(hook)
         return hook

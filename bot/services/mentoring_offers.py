@@ -1,5 +1,6 @@
 """Requests and offers: a request goes to the best mentor, who accepts or
-declines; a decline or silence moves it to the next one.
+declines; a decline, silence or the mentor asking not to be contacted moves it
+to the next one.
 
 Every state change is a conditional UPDATE (pending → something), so a double
 click, two clicks racing, or a click racing the timeout job end in exactly one
@@ -81,19 +82,25 @@ def make_offer(
     source: str = "ranked",
     offered_by: str | None = None,
 ) -> MentorOffer:
-    offer = MentorOffer(
-        request_id=request.id,
-        mentor_id=ranked.user_id,
-        status="pending",
-        pending_for=request.id,
-        score=ranked.score,
-        reasons=ranked.summary()[:500],
-        source=source,
-        offered_by=offered_by,
-        offered_at=now,
-        expires_at=now + timeout,
-    )
-    session.add(offer)
+    values = {
+        "score": ranked.score,
+        "reasons": ranked.summary()[:500],
+        "source": source,
+        "offered_by": offered_by,
+        "offered_at": now,
+        "expires_at": now + timeout,
+    }
+    # A mentor back from `/club exclude me` may get once more the offer withdrawn then.
+    offer = repo.reopen_offer(session, request.id, ranked.user_id, values)
+    if offer is None:
+        offer = MentorOffer(
+            request_id=request.id,
+            mentor_id=ranked.user_id,
+            status="pending",
+            pending_for=request.id,
+            **values,
+        )
+        session.add(offer)
     session.flush()
     profile = repo.profile(session, ranked.user_id)
     if profile is not None:
@@ -295,6 +302,7 @@ class Answer(StrEnum):
     DECLINED = "declined"
     ALREADY_DECLINED = "already_declined"
     MOVED_ON = "moved_on"
+    EXCLUDED = "excluded"  # withdrawn: the mentor asked not to be contacted (exclude me)
     NOT_YOURS = "not_yours"
     FULL = "full"
     GONE = "gone"
@@ -326,6 +334,7 @@ def _settle(
         already = {
             "accepted": Answer.ALREADY_ACCEPTED,
             "declined": Answer.ALREADY_DECLINED,
+            repo.EXCLUDED: Answer.EXCLUDED,
         }.get(offer.status, Answer.MOVED_ON)
         return AnswerOutcome(already, offer.mentor_id, request.mentee_id)
     return offer, request
@@ -402,15 +411,38 @@ def expire_due_offers(db: Database, now: datetime, timeout: timedelta) -> Outbox
     with db.transaction() as session:
         due = repo.due_offer_ids(session, now)
     for offer_id in due:
-        with db.transaction() as session:
-            if not repo.settle_offer(session, offer_id, "expired", now):
-                continue  # answered meanwhile
-            offer = session.get(MentorOffer, offer_id)
-            request = session.get(MentorRequestRow, offer.request_id) if offer else None
-            if offer is None or request is None:
-                continue
-            outbox.stale.append(stale(offer, request.mentee_id, "expired"))
-            if request.status == "waiting":
-                offer_next(session, request, now, timeout, outbox)
-            log.info("offer expired offer=%s request=%s", offer.id, request.id)
+        outbox.extend(_move_on(db, offer_id, "expired", now, timeout))
+    return outbox
+
+
+def withdraw_offers_of(db: Database, mentor_id: str, now: datetime, timeout: timedelta) -> Outbox:
+    """The mentor asked not to be contacted (`/club exclude me`): offers waiting for their
+    answer are withdrawn now and move to the next mentor, as on a timeout. An Accept or
+    Decline pressed at the same moment either wins (this skips the offer) or finds it gone.
+
+    Their DMs lose the buttons by an update in place: nothing new is sent to the mentor.
+    """
+    with db.transaction() as session:
+        pending = [offer.id for offer in repo.pending_offers_of(session, mentor_id)]
+    outbox = Outbox()
+    for offer_id in pending:
+        outbox.extend(_move_on(db, offer_id, repo.EXCLUDED, now, timeout))
+    return outbox
+
+
+def _move_on(db: Database, offer_id: int, status: str, now: datetime, timeout: timedelta) -> Outbox:
+    """Pending → ``status`` without the mentor's answer (a timeout, an exclusion), then the
+    request goes to the next mentor; in one transaction of its own, so nothing is lost."""
+    outbox = Outbox()
+    with db.transaction() as session:
+        if not repo.settle_offer(session, offer_id, status, now):
+            return outbox  # answered or moved on meanwhile
+        offer = session.get(MentorOffer, offer_id)
+        request = session.get(MentorRequestRow, offer.request_id) if offer else None
+        if offer is None or request is None:
+            return outbox
+        outbox.stale.append(stale(offer, request.mentee_id, status))
+        if request.status == "waiting":
+            offer_next(session, request, now, timeout, outbox)
+        log.info("offer %s offer=%s request=%s", status, offer.id, request.id)
     return outbox

@@ -36,7 +36,8 @@ class StaleOffer:
     mentee_id: str
     channel_id: str | None
     message_ts: str | None
-    # declined, expired, withdrawn, full, cancelled
+    # declined, expired, withdrawn, excluded (the mentor asked not to be contacted), full,
+    # cancelled
     why: str
 
 

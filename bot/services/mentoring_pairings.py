@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from bot.domain.pairing import RankedMentor, pair_reasons, pair_score
+from bot.domain.pairing import MentorProfile, RankedMentor, pair_reasons, pair_score
 from bot.services.mentoring_offers import (
     CHECKIN_AFTER,
     RequestOutcome,
@@ -23,6 +23,7 @@ from bot.services.mentoring_offers import (
 )
 from bot.services.mentoring_outbox import Checkin, Outbox
 from storage.db import Database
+from storage.models import Member
 from storage.models.mentoring import MentorRequestRow, Pairing
 from storage.repositories import members
 from storage.repositories import mentoring as repo
@@ -312,12 +313,7 @@ def manual_pair(
             return ManualOutcome(ManualResult.NOT_A_MENTOR)
         score = pair_score(wanted, profile, now)
         if score is None:
-            why = (
-                "is paused"
-                if profile.away or (profile.paused_until and profile.paused_until > now)
-                else f"has no free place ({profile.active_mentees} of {profile.capacity} taken)"
-            )
-            return ManualOutcome(ManualResult.UNAVAILABLE, why)
+            return ManualOutcome(ManualResult.UNAVAILABLE, _unavailable(session, profile, now))
         outbox = Outbox()
         if new_request:
             members.get_or_create(session, mentee_id, now)
@@ -331,6 +327,20 @@ def manual_pair(
             session, request, ranked, now, timeout, outbox, source="manual", offered_by=organiser
         )
         return ManualOutcome(ManualResult.OFFERED, outbox=outbox)
+
+
+def _unavailable(session: Session, profile: MentorProfile, now: datetime) -> str:
+    """Why an organiser can't offer this mentor someone, as much as they need to know.
+
+    Someone who asked not to be contacted is told apart from a pause (an organiser might
+    otherwise nudge them to resume), and nothing more: not whether they are paused too.
+    """
+    member = session.get(Member, profile.user_id)
+    if member is not None and member.excluded:
+        return "has asked me not to contact them"
+    if profile.away or (profile.paused_until and profile.paused_until > now):
+        return "is paused"
+    return f"has no free place ({profile.active_mentees} of {profile.capacity} taken)"
 
 
 def record_group_dm(db: Database, pairing_id: int, channel_id: str) -> None:

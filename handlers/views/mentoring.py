@@ -288,6 +288,8 @@ def offer_closed_text(why: str, mentee_id: str, timeout: timedelta) -> str:
         "expired": f"This offer has moved on: there was no answer within "
         f"{duration_text(timeout)}, so I've asked another mentor to help {who}. No worries!",
         "withdrawn": f"This offer has moved on: an organiser found {who} another mentor.",
+        "excluded": f"This offer of {who}'s request is no longer open: you asked me not to "
+        "contact you, so I've withdrawn it. `/club include me` lets new offers reach you again.",
         "full": f"This offer has moved on: you're at your capacity now, so I've asked "
         f"another mentor to help {who}.",
         "accepted": f":handshake: You accepted {who}'s request. I've introduced you both "

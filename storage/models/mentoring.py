@@ -92,7 +92,8 @@ class MentorOffer(Base):
         ForeignKey("mentor_requests.id", ondelete="CASCADE"), index=True
     )
     mentor_id: Mapped[str] = mapped_column(String(32), index=True)
-    # pending, accepted, declined, expired, withdrawn (moved on by an organiser), full.
+    # pending, accepted, declined, expired, withdrawn (moved on by an organiser), full,
+    # excluded (withdrawn when the mentor asked not to be contacted; may be reopened).
     status: Mapped[str] = mapped_column(String(12), default="pending")
     pending_for: Mapped[int | None] = mapped_column(unique=True, default=None)
     score: Mapped[float] = mapped_column(default=0.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -20,6 +21,10 @@ from storage.models.mentoring import (
 from storage.privacy import forgets
 
 MENTOR_ROLE = "mentor"
+# An offer's status once it was withdrawn because its mentor asked not to be contacted
+# (`/club exclude me`). Unlike a decline it does not rule the mentor out for the request:
+# back in, they may be offered it again (reopen_offer: one offer row per request and mentor).
+EXCLUDED = "excluded"
 
 # --- topics organisers manage ---------------------------------------------------
 
@@ -121,8 +126,11 @@ def close_request(session: Session, request: MentorRequestRow, status: str, now:
 
 
 def offered_mentors(session: Session, request_id: int) -> frozenset[str]:
-    """Mentors this request already went to (whatever they answered)."""
-    query = select(MentorOffer.mentor_id).where(MentorOffer.request_id == request_id)
+    """Mentors this request already went to (whatever they answered), except those whose
+    offer was withdrawn because they asked not to be contacted: they never answered it."""
+    query = select(MentorOffer.mentor_id).where(
+        MentorOffer.request_id == request_id, MentorOffer.status != EXCLUDED
+    )
     return frozenset(session.scalars(query))
 
 
@@ -149,6 +157,40 @@ def settle_offer(session: Session, offer_id: int, status: str, now: datetime) ->
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def reopen_offer(
+    session: Session, request_id: int, mentor_id: str, values: dict[str, Any]
+) -> MentorOffer | None:
+    """The request goes again to a mentor whose offer of it was withdrawn when they asked not
+    to be contacted: that offer row is pending once more, with ``values`` (the new score,
+    times...) and no DM yet. One conditional UPDATE, so of two callers at once one reopens it
+    (the other then inserts and meets the unique constraint). None: no such offer."""
+    offer_id = session.scalar(
+        select(MentorOffer.id).where(
+            MentorOffer.request_id == request_id,
+            MentorOffer.mentor_id == mentor_id,
+            MentorOffer.status == EXCLUDED,
+        )
+    )
+    if offer_id is None:
+        return None
+    result = session.execute(
+        update(MentorOffer)
+        .where(MentorOffer.id == offer_id, MentorOffer.status == EXCLUDED)
+        .values(
+            **values,
+            status="pending",
+            pending_for=request_id,
+            answered_at=None,
+            channel_id=None,
+            message_ts=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return None
+    return session.get(MentorOffer, offer_id, populate_existing=True)
 
 
 def due_offer_ids(session: Session, now: datetime) -> list[int]:
