@@ -56,6 +56,9 @@ class BackgroundServer:
         while not self._stopping.is_set():
             self._server.asyncore.loop(timeout=0.05, map=self._server._map, count=1)
         self._server.close()
+        # waitress's close() leaves its worker threads waiting for tasks; a process that
+        # starts and stops servers (tests, the console) would pile up 8 threads per server.
+        self._server.task_dispatcher.shutdown()
 
     def stop(self) -> None:
         self._stopping.set()

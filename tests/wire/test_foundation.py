@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import types
 from typing import Any
 
 import pytest
 from slack_sdk.http_retry import builtin_handlers
 
+from bot.clock import ManualClock
 from bot.local import CLUB, MEI, NINA, OLIVIA, LocalClub
 from bot.services import roles
 from storage.models import Member
@@ -201,3 +203,15 @@ def test_a_health_check_answers_when_the_database_does(club: LocalClub) -> None:
     with urllib.request.urlopen(url, timeout=5) as response:
         assert response.status == 200
         assert json.loads(response.read())["database"] == "up"
+
+
+def test_a_stopped_club_leaves_no_threads_behind(database_url: str, clock: ManualClock) -> None:
+    """Tests, the console and restarts start and stop the bot's server many times: every
+    thread it started (waitress workers included) must end with it."""
+    before = set(threading.enumerate())
+    with LocalClub(database_url, clock) as club:
+        club.command(NINA.user_id, "help")
+        club.restart()
+        club.command(NINA.user_id, "help")
+    left = [t.name for t in set(threading.enumerate()) - before if t.is_alive()]
+    assert left == []
