@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.faq_quality import OUT_OF_SCOPE, auroc, bots, build_documents, read_rows
 from bot.domain import text_normalise as tn
 from bot.domain.faq_match import FaqMatcher
+from bot.domain.semantic import SentenceEncoder
 
 SCORERS = ("lexical", "semantic", "tfidf-logreg", "embedding-knn")
 
@@ -48,7 +49,7 @@ def clean(text: str) -> str:
     return " ".join(tn.tokens(text))
 
 
-def score_bot(root: Path, bot: str, index: int, encoder: object, out: Scored) -> None:
+def score_bot(root: Path, bot: str, index: int, encoder: SentenceEncoder, out: Scored) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_union
@@ -58,7 +59,7 @@ def score_bot(root: Path, bot: str, index: int, encoder: object, out: Scored) ->
     labels = np.array([label for _, label in train])
     docs, ids = build_documents(train)
     names = {v: k for k, v in ids.items()}
-    matchers = {"lexical": FaqMatcher(docs), "semantic": FaqMatcher(docs, encoder=encoder)}  # type: ignore[arg-type]
+    matchers = {"lexical": FaqMatcher(docs), "semantic": FaqMatcher(docs, encoder=encoder)}
 
     vectoriser = make_union(
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
@@ -69,7 +70,7 @@ def score_bot(root: Path, bot: str, index: int, encoder: object, out: Scored) ->
     proba = classifier.predict_proba(vectoriser.transform([clean(s) for s, _ in test]))
 
     def embed(texts: list[str]) -> np.ndarray:
-        vectors = np.asarray(encoder.encode([clean(t) for t in texts]))  # type: ignore[attr-defined]
+        vectors = np.asarray(encoder.encode([clean(t) for t in texts]))
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
     cosine = embed([s for s, _ in test]) @ embed([s for s, _ in train]).T
