@@ -32,6 +32,7 @@ from handlers import (
     welcome,
 )
 from handlers.commands import CommandRouter
+from handlers.roles import editors
 from handlers.wiring import Wiring
 from storage.db import Database
 
@@ -40,6 +41,7 @@ log = logging.getLogger("clubbot.app")
 FEATURES: tuple[Callable[[Wiring, CommandRouter], None], ...] = (
     commands.register,
     admin.register,
+    editors.register,
     welcome.register,
     progress.register,
     nudges.register,
@@ -89,6 +91,7 @@ def create_app(
     for register in FEATURES:
         register(wiring, router)
     roles.seed_organisers(db, settings.organisers, clock.now())
+    editors.announce_rights_split(deps)
     faq_index.ensure_seeded(db, clock.now())  # the starter FAQ, once per database
     return ClubApp(bolt=bolt, deps=deps, router=router, executor=executor, wiring=wiring)
 

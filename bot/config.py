@@ -45,6 +45,8 @@ class Settings:
     reminder_grace: timedelta = timedelta(minutes=30)
     nudge_cap: timedelta = timedelta(days=7)
     inactive_after: timedelta = timedelta(days=14)
+    # Every mentor may edit the FAQ, not only organisers and the FAQ editors they name.
+    mentors_edit_faq: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -86,6 +88,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         reminder_grace=_duration(env, "CLUB_REMINDER_GRACE", timedelta(minutes=30)),
         nudge_cap=_duration(env, "CLUB_NUDGE_CAP", timedelta(days=7)),
         inactive_after=_duration(env, "CLUB_INACTIVE_AFTER", timedelta(days=14)),
+        mentors_edit_faq=_switch(env, "CLUB_MENTORS_EDIT_FAQ"),
     )
 
 
@@ -133,6 +136,19 @@ def _user_ids(env: Mapping[str, str], name: str) -> tuple[str, ...]:
         if not _USER_ID.match(user_id):
             raise ConfigError(name, f"comma-separated user ids such as U0123ABCD (got {user_id!r})")
     return ids
+
+
+_ON = frozenset({"on", "true", "yes", "1"})
+_OFF = frozenset({"off", "false", "no", "0"})
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    raw = (_optional(env, name) or "").lower()
+    if not raw:
+        return default
+    if raw not in _ON | _OFF:
+        raise ConfigError(name, "on or off")
+    return raw in _ON
 
 
 def _log_level(env: Mapping[str, str]) -> str:

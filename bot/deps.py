@@ -8,7 +8,9 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.policy import Action, Role, may
 from bot.notify import Notifier
+from bot.services import roles
 from storage.db import Database
 
 CONTEXT_KEY = "club"
@@ -24,3 +26,13 @@ class Deps:
 
     def __post_init__(self) -> None:
         self.notifier = Notifier(self.client, self.db, self.clock)
+
+    def roles_of(self, user_id: str) -> frozenset[Role]:
+        """The person's roles as the policy sees them, with this club's settings."""
+        return roles.roles_for(
+            self.db, user_id, mentors_edit_faq=self.settings.mentors_edit_faq
+        )
+
+    def may(self, user_id: str, action: Action) -> bool:
+        """Ask the policy, from stored roles, whether the person may do this now."""
+        return may(self.roles_of(user_id), action)

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from bot.deps import CONTEXT_KEY, Deps
 from bot.domain.policy import Action, Role, may, who_may
-from bot.services import events, roles
+from bot.services import events
 from handlers import ids
 from handlers.wiring import Wiring
 
@@ -151,7 +151,7 @@ def register(wire: Wiring, router: CommandRouter) -> None:
             deps.clock.now(),
             in_club_channel=body.get("channel_id") == deps.settings.club_channel,
         )
-        caller_roles = roles.roles_for(deps.db, user_id)
+        caller_roles = deps.roles_of(user_id)
         log.info("command user=%s text=%r", user_id, text[:80])
         call_args = dict(
             deps=deps,

@@ -18,8 +18,8 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.domain.faq_fields import safe_answer
 from bot.domain.faq_small_talk import small_talk
-from bot.domain.policy import Action, may, who_may
-from bot.services import events, faq, faq_mentors, roles
+from bot.domain.policy import Action, who_may
+from bot.services import events, faq, faq_mentors
 from bot.services.faq import Asked, Reply
 from bot.services.faq_mentors import Outcome, Pending
 from handlers import faq_files, faq_manage, faq_posts, ids
@@ -262,7 +262,7 @@ def on_ask_mentor(ack: Ack, body: dict[str, Any], client: WebClient, respond: Re
 
 
 def may_answer(deps: Deps, user_id: str) -> bool:
-    return may(roles.roles_for(deps.db, user_id), Action.ANSWER_QUESTIONS)
+    return deps.may(user_id, Action.ANSWER_QUESTIONS)
 
 
 def on_answer_pressed(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,

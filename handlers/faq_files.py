@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 
 from bot.content import escape_mrkdwn
 from bot.deps import Deps
-from bot.domain.policy import Action, may, who_may
-from bot.services import faq_admin, roles
+from bot.domain.policy import Action, who_may
+from bot.services import faq_admin
 from handlers.views.faq import clip
 
 log = logging.getLogger("clubbot.faq")
@@ -26,7 +26,7 @@ def import_shared_file(deps: Deps, client: WebClient, event: dict[str, Any]) -> 
     def say(text: str) -> None:
         client.chat_postMessage(channel=channel, text=clip(text, 3000))
 
-    if not may(roles.roles_for(deps.db, user), Action.IMPORT_FAQ):
+    if not deps.may(user, Action.IMPORT_FAQ):
         say(f"Thanks for the file! Only {who_may(Action.IMPORT_FAQ)} can import the FAQ from "
             "a spreadsheet, so I left it alone. If you have a question, just type it here.")
         return

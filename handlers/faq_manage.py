@@ -12,8 +12,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import CONTEXT_KEY, Deps
 from bot.domain.faq_fields import EntryFields, split_lines, split_tags, validate_entry
-from bot.domain.policy import Action, may, who_may
-from bot.services import faq_admin, faq_mentors, roles
+from bot.domain.policy import Action, who_may
+from bot.services import faq_admin, faq_mentors
 from bot.services.faq_mentors import Outcome
 from handlers import ids
 from handlers.commands import CommandCall, CommandRouter, Subcommand
@@ -116,7 +116,7 @@ def _remove(call: CommandCall) -> None:
 
 
 def _may_edit(deps: Deps, user_id: str) -> bool:
-    return may(roles.roles_for(deps.db, user_id), Action.EDIT_FAQ)
+    return deps.may(user_id, Action.EDIT_FAQ)
 
 
 def _refuse_edit(respond: Respond) -> None:
@@ -194,7 +194,9 @@ def on_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
         split_tags(_value(values, views.TAGS)),
     )
     if not _may_edit(deps, user):
-        errors = {"question": f"Only {who_may(Action.EDIT_FAQ)} can change the FAQ."}
+        ack(response_action="errors", errors={
+            views.QUESTION: f"Only {who_may(Action.EDIT_FAQ)} can change the FAQ."})
+        return
     if errors or fields is None:
         ack(response_action="errors",
             errors={_FIELD_BLOCKS[name]: message.capitalize() + "."

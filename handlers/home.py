@@ -19,8 +19,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import CONTEXT_KEY, Deps
-from bot.domain.policy import Action, may
-from bot.services import home, mentoring_rounds, nudges, roles, rsvp
+from bot.domain.policy import Action
+from bot.services import home, mentoring_rounds, nudges, rsvp
 from bot.services.meetings import MeetingProblem
 from bot.services.rsvp import Answer
 from handlers import ids
@@ -126,7 +126,7 @@ def _tell(deps: Deps, user_id: str, text: str, blocks: list[dict[str, Any]] | No
 def _organiser(deps: Deps, body: dict[str, Any], action: Action) -> str | None:
     """The presser's id when they may do this; otherwise they're told, and None."""
     user_id = str(body["user"]["id"])
-    if may(roles.roles_for(deps.db, user_id), action):
+    if deps.may(user_id, action):
         return user_id
     _tell(deps, user_id, ORGANISERS_ONLY)
     return None

@@ -21,9 +21,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import CONTEXT_KEY, Deps
 from bot.domain.meeting_text import ParseProblem, parse_offsets, parse_schedule_text
-from bot.domain.policy import Action, may
+from bot.domain.policy import Action
 from bot.domain.recurrence import Recurrence, Repeat, nth_of_month, to_utc, zone
-from bot.services import attendance, holidays, meetings, reminders, roles, rsvp
+from bot.services import attendance, holidays, meetings, reminders, rsvp
 from bot.services.meetings import MeetingDraft, MeetingProblem, MeetingSnapshot
 from bot.services.rsvp import Answer
 from handlers import ids
@@ -147,7 +147,7 @@ def _meeting_id(call: CommandCall, verb: str) -> int | None:
 
 
 def _is_organiser(deps: Deps, user_id: str) -> bool:
-    return may(roles.roles_for(deps.db, user_id), Action.MANAGE_MEETINGS)
+    return deps.may(user_id, Action.MANAGE_MEETINGS)
 
 
 REFUSED = ":no_entry: Only organisers can change meetings."

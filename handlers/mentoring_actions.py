@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 
 from bot.deps import CONTEXT_KEY, Deps
 from bot.domain.pairing import normalise_topic
-from bot.domain.policy import Action, may
-from bot.services import mentoring, mentoring_offers, mentoring_pairings, mentoring_rounds, roles
+from bot.domain.policy import Action
+from bot.services import mentoring, mentoring_offers, mentoring_pairings, mentoring_rounds
 from bot.services.mentoring_delivery import deliver
 from bot.services.mentoring_offers import Answer, RequestOutcome, RequestState
 from bot.services.mentoring_pairings import CheckinAnswer, CheckinResult
@@ -329,7 +329,7 @@ def on_round_confirm(
     ack()
     deps: Deps = context[CONTEXT_KEY]
     presser = body["user"]["id"]
-    if not may(roles.roles_for(deps.db, presser), Action.MANAGE_PAIRINGS):
+    if not deps.may(presser, Action.MANAGE_PAIRINGS):
         _ephemeral(respond, "Only organisers can send a pairing round's offers.")
         return
     round_id = _number(action)

@@ -1,4 +1,10 @@
-"""Who may do what. The only place that decides; handlers ask it."""
+"""Who may do what. The only place that decides; handlers ask it.
+
+Mentoring and FAQ editing are separate rights: signing up to mentor makes someone a
+mentor, nothing more. The FAQ belongs to organisers and to the FAQ editors they name
+(`/club faq editors add`); a club may hand FAQ editing to every mentor with the
+CLUB_MENTORS_EDIT_FAQ setting, which `roles_of` folds in as the FAQ editor role.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from enum import StrEnum
 class Role(StrEnum):
     MEMBER = "member"
     MENTOR = "mentor"
+    FAQ_EDITOR = "faq_editor"
     ORGANISER = "organiser"
 
 
@@ -17,38 +24,52 @@ class Action(StrEnum):
     USE_BOT = "use_bot"
     # Mentors (and organisers, who can step in for them).
     ANSWER_QUESTIONS = "answer_questions"
+    # FAQ editors and organisers: add, edit and remove entries, Save to FAQ, approve
+    # learned wordings.
     EDIT_FAQ = "edit_faq"
+    # The same people: replace entries in bulk from a spreadsheet.
+    IMPORT_FAQ = "import_faq"
     # Organisers only.
+    MANAGE_FAQ_EDITORS = "manage_faq_editors"
     MANAGE_ORGANISERS = "manage_organisers"
     MANAGE_MEETINGS = "manage_meetings"
     MANAGE_PAIRINGS = "manage_pairings"
     MANAGE_CLUB = "manage_club"
-    IMPORT_FAQ = "import_faq"
     SEE_REPORTS = "see_reports"
 
 
+_MENTORS = frozenset({Role.MENTOR, Role.ORGANISER})
+_EDITORS = frozenset({Role.FAQ_EDITOR, Role.ORGANISER})
+_ORGANISERS = frozenset({Role.ORGANISER})
+
 _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.USE_BOT: frozenset(Role),
-    Action.ANSWER_QUESTIONS: frozenset({Role.MENTOR, Role.ORGANISER}),
-    Action.EDIT_FAQ: frozenset({Role.MENTOR, Role.ORGANISER}),
-    Action.MANAGE_ORGANISERS: frozenset({Role.ORGANISER}),
-    Action.MANAGE_MEETINGS: frozenset({Role.ORGANISER}),
-    Action.MANAGE_PAIRINGS: frozenset({Role.ORGANISER}),
-    Action.MANAGE_CLUB: frozenset({Role.ORGANISER}),
-    Action.IMPORT_FAQ: frozenset({Role.ORGANISER}),
-    Action.SEE_REPORTS: frozenset({Role.ORGANISER}),
+    Action.ANSWER_QUESTIONS: _MENTORS,
+    Action.EDIT_FAQ: _EDITORS,
+    Action.IMPORT_FAQ: _EDITORS,
+    Action.MANAGE_FAQ_EDITORS: _ORGANISERS,
+    Action.MANAGE_ORGANISERS: _ORGANISERS,
+    Action.MANAGE_MEETINGS: _ORGANISERS,
+    Action.MANAGE_PAIRINGS: _ORGANISERS,
+    Action.MANAGE_CLUB: _ORGANISERS,
+    Action.SEE_REPORTS: _ORGANISERS,
 }
 
 _WHO = {
-    frozenset({Role.MENTOR, Role.ORGANISER}): "mentors and organisers",
-    frozenset({Role.ORGANISER}): "organisers",
+    _MENTORS: "mentors and organisers",
+    _EDITORS: "organisers and FAQ editors",
+    _ORGANISERS: "organisers",
 }
 
 
-def roles_of(granted: Iterable[str]) -> frozenset[Role]:
-    """Everybody is a member; grants add mentor and organiser."""
+def roles_of(granted: Iterable[str], *, mentors_edit_faq: bool = False) -> frozenset[Role]:
+    """Everybody is a member; grants add mentor, FAQ editor and organiser. Where the club
+    lets every mentor edit the FAQ, a mentor is an FAQ editor too."""
     known = {role.value for role in Role}
-    return frozenset({Role.MEMBER, *(Role(role) for role in granted if role in known)})
+    roles = {Role.MEMBER, *(Role(role) for role in granted if role in known)}
+    if mentors_edit_faq and Role.MENTOR in roles:
+        roles.add(Role.FAQ_EDITOR)
+    return frozenset(roles)
 
 
 def may(roles: frozenset[Role], action: Action) -> bool:
@@ -58,6 +79,13 @@ def may(roles: frozenset[Role], action: Action) -> bool:
 def who_may(action: Action) -> str:
     """Plain words for a refusal: 'Only organisers can ...'."""
     return _WHO.get(_ALLOWED[action], "members")
+
+
+def lost_faq_editing(mentors: Iterable[str], editors: Iterable[str]) -> list[str]:
+    """Mentors who could edit the FAQ before the rights were separated and can't now:
+    every mentor who is neither an organiser nor a named FAQ editor."""
+    keep = set(editors)
+    return sorted({mentor for mentor in mentors if mentor not in keep})
 
 
 def can_remove_organiser(current_organisers: Iterable[str], target: str) -> bool:

@@ -1,11 +1,12 @@
-"""Use cases about who is an organiser or a mentor."""
+"""Use cases about who is an organiser, an FAQ editor or a mentor."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.domain.policy import Role, can_remove_organiser, roles_of
+from bot.domain.policy import Role, can_remove_organiser, lost_faq_editing, roles_of
 from storage.db import Database
 from storage.repositories import members
 
@@ -18,9 +19,14 @@ class RoleChange(StrEnum):
     LAST_ORGANISER = "last_organiser"
 
 
-def roles_for(db: Database, user_id: str) -> frozenset[Role]:
+# The claim of the one DM telling organisers that mentoring no longer includes FAQ editing.
+FAQ_EDITING_SPLIT_NOTICE = "faq_editing_split"
+
+
+def roles_for(db: Database, user_id: str, *, mentors_edit_faq: bool = False) -> frozenset[Role]:
+    """What the person may be, with CLUB_MENTORS_EDIT_FAQ folded in (bot.deps passes it)."""
     with db.transaction() as session:
-        return roles_of(members.granted_roles(session, user_id))
+        return roles_of(members.granted_roles(session, user_id), mentors_edit_faq=mentors_edit_faq)
 
 
 def seed_organisers(db: Database, user_ids: tuple[str, ...], now: datetime) -> list[str]:
@@ -53,3 +59,46 @@ def remove_organiser(db: Database, target: str) -> RoleChange:
             return RoleChange.LAST_ORGANISER
         members.revoke(session, target, Role.ORGANISER)
     return RoleChange.REMOVED
+
+
+def faq_editors(db: Database) -> list[str]:
+    with db.transaction() as session:
+        return members.users_with_role(session, Role.FAQ_EDITOR)
+
+
+def add_faq_editor(db: Database, actor: str, target: str, now: datetime) -> RoleChange:
+    with db.transaction() as session:
+        added = members.grant(session, target, Role.FAQ_EDITOR, by=actor, now=now)
+    return RoleChange.ADDED if added else RoleChange.ALREADY
+
+
+def remove_faq_editor(db: Database, target: str) -> RoleChange:
+    with db.transaction() as session:
+        removed = members.revoke(session, target, Role.FAQ_EDITOR)
+    return RoleChange.REMOVED if removed else RoleChange.NOT_HELD
+
+
+@dataclass(frozen=True)
+class EditingSplit:
+    """Who to tell, once, that mentors no longer edit the FAQ, and whom it affects."""
+
+    organisers: tuple[str, ...]
+    lost: tuple[str, ...]
+
+
+def claim_faq_editing_split(db: Database, now: datetime, mentors_edit_faq: bool) -> EditingSplit:
+    """Claimed once per database, on its first start with separate rights: the mentors
+    who could edit the FAQ under the old rule and can't now. A new database, or a club
+    that lets mentors edit, claims it with nobody to tell. Every later call (a restart,
+    another replica) gets nothing. With mentors affected but no organiser to tell yet,
+    it waits for a start that has one."""
+    with db.transaction() as session:
+        organisers = members.users_with_role(session, Role.ORGANISER)
+        keep = [*organisers, *members.users_with_role(session, Role.FAQ_EDITOR)]
+        mentors = members.users_with_role(session, Role.MENTOR)
+        lost = () if mentors_edit_faq else tuple(lost_faq_editing(mentors, keep))
+        if lost and not organisers:
+            return EditingSplit((), ())
+        if not members.claim_notice(session, FAQ_EDITING_SPLIT_NOTICE, now):
+            return EditingSplit((), ())
+        return EditingSplit(tuple(organisers), lost)

@@ -4,7 +4,7 @@ from storage.models import home as home
 from storage.models import meetings as meetings
 from storage.models import mentoring as mentoring
 from storage.models.base import Base, UTCDateTime
-from storage.models.core import Member, ProcessedEvent, RoleGrant
+from storage.models.core import Member, OnceNotice, ProcessedEvent, RoleGrant
 from storage.models.faq import FaqEntry, FaqQuestion, FaqState, FaqVote
 from storage.models.nudges import (
     ClubCounter,
@@ -27,6 +27,7 @@ __all__ = [
     "Member",
     "NudgeSchedule",
     "NudgeSetting",
+    "OnceNotice",
     "PathStepReached",
     "ProcessedEvent",
     "RoleGrant",

@@ -51,3 +51,13 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class OnceNotice(Base):
+    """A one-time announcement, claimed by the process that inserts its row first, so
+    restarts and several replicas on one database say it exactly once."""
+
+    __tablename__ = "once_notices"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claimed_at: Mapped[datetime]

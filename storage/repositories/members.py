@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import Base, Member, ProcessedEvent, RoleGrant
+from storage.models import Base, Member, OnceNotice, ProcessedEvent, RoleGrant
 from storage.models.progress import PathStepReached
 from storage.privacy import forgets
 
@@ -60,6 +61,19 @@ def revoke(session: Session, user_id: str, role: str) -> bool:
         delete(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.role == role)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim_notice(session: Session, key: str, now: datetime) -> bool:
+    """True for the one transaction that claims the notice ``key``; False once claimed.
+    A nested savepoint keeps the caller's transaction usable when another process won."""
+    if session.get(OnceNotice, key) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(OnceNotice(key=key, claimed_at=now))
+    except IntegrityError:
+        return False
+    return True
 
 
 def record_event(session: Session, event_id: str, now: datetime) -> None:

@@ -15,6 +15,7 @@ def test_defaults_for_http_mode() -> None:
     assert not settings.socket_mode
     assert settings.reminder_offsets == (timedelta(hours=24), timedelta(hours=1))
     assert settings.offer_timeout == timedelta(hours=24)
+    assert settings.mentors_edit_faq is False
 
 
 def test_socket_mode_needs_no_signing_secret() -> None:
@@ -35,6 +36,7 @@ def test_every_setting_is_read() -> None:
             "LOG_LEVEL": "debug",
             "OFFER_TIMEOUT": "12h",
             "CLUB_REMINDER_OFFSETS": "1h,2d",
+            "CLUB_MENTORS_EDIT_FAQ": "On",
         }
     )
     assert settings.api_url == "http://127.0.0.1:9999/api/"
@@ -43,6 +45,7 @@ def test_every_setting_is_read() -> None:
     assert settings.log_level == "DEBUG"
     assert settings.offer_timeout == timedelta(hours=12)
     assert settings.reminder_offsets == (timedelta(days=2), timedelta(hours=1))
+    assert settings.mentors_edit_faq is True
 
 
 @pytest.mark.parametrize(
@@ -62,6 +65,7 @@ def test_every_setting_is_read() -> None:
         ({**BASE, "SLACK_API_URL": "slack.com"}, "SLACK_API_URL"),
         ({**BASE, "OFFER_TIMEOUT": "soon"}, "OFFER_TIMEOUT"),
         ({**BASE, "CLUB_REMINDER_OFFSETS": "24h,later"}, "CLUB_REMINDER_OFFSETS"),
+        ({**BASE, "CLUB_MENTORS_EDIT_FAQ": "sometimes"}, "CLUB_MENTORS_EDIT_FAQ"),
     ],
 )
 def test_a_bad_setting_names_itself(env: dict[str, str], variable: str) -> None:

@@ -36,12 +36,12 @@ def last_text(club: LocalClub) -> str:
     return post.get("text", "") + json.dumps(post.get("blocks", []))
 
 
-def make_mentor(club: LocalClub, user_id: str) -> None:
+def make_editor(club: LocalClub, user_id: str) -> None:
     from storage.repositories import members
 
     assert club.db is not None
     with club.db.transaction() as session:
-        members.grant(session, user_id, "mentor", by=None, now=club.clock.now())
+        members.grant(session, user_id, "faq_editor", by=None, now=club.clock.now())
 
 
 def exported(club: LocalClub) -> bytes:
@@ -78,7 +78,7 @@ def test_list_is_ephemeral_paginated_and_filters_by_tag(club: LocalClub) -> None
 
 
 def test_add_opens_a_modal_and_saves_the_entry(club: LocalClub) -> None:
-    make_mentor(club, MEI.user_id)
+    make_editor(club, MEI.user_id)
     club.command(MEI.user_id, "faq add")
     modal = club.emulator.last_call("views.open")
     assert modal is not None
@@ -114,7 +114,7 @@ def test_members_cannot_add_edit_or_remove(club: LocalClub) -> None:
     before = snapshot(club)
     for text in ("faq add", "faq edit 1", "faq remove 1"):
         club.command(NINA.user_id, text)
-        assert "Only mentors and organisers can use" in last_text(club)
+        assert "Only organisers and FAQ editors can use" in last_text(club)
     assert club.emulator.calls_to("views.open") == []
     assert snapshot(club) == before
 
@@ -243,7 +243,7 @@ def test_a_member_sending_a_spreadsheet_is_refused(club: LocalClub) -> None:
     shared = share_file(club.emulator.workspace, NINA.user_id, dm, "faq.xlsx", exported(club))
     before = snapshot(club)
     club.say(NINA.user_id, "", channel=dm, subtype="file_share", files=[shared])
-    assert "Only organisers can import the FAQ" in club.last_reply(dm)["text"]
+    assert "Only organisers and FAQ editors can import the FAQ" in club.last_reply(dm)["text"]
     assert club.emulator.calls_to("files.info") == []
     assert snapshot(club) == before
 

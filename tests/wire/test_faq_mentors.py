@@ -21,13 +21,14 @@ def ephemeral_texts(club: LocalClub) -> list[str]:
     return [c.args.get("text", "") for c in club.emulator.calls_to("response_url")]
 
 
-def make_mentor(club: LocalClub, user_id: str) -> None:
+def make_mentor(club: LocalClub, user_id: str, *more_roles: str) -> None:
     assert club.db is not None
     now = club.clock.now()
     with club.db.transaction() as session:
         from storage.repositories import members
 
-        members.grant(session, user_id, "mentor", by=OLIVIA.user_id, now=now)
+        for role in ("mentor", *more_roles):
+            members.grant(session, user_id, role, by=OLIVIA.user_id, now=now)
 
 
 def question_row(club: LocalClub) -> FaqQuestion:
@@ -53,7 +54,7 @@ def escalate_unknown(club: LocalClub, asker: str = NINA.user_id) -> dict[str, An
 def test_unknown_question_to_mentors_answer_back_then_saved_and_answered(
     club: LocalClub,
 ) -> None:
-    make_mentor(club, MEI.user_id)
+    make_mentor(club, MEI.user_id, "faq_editor")
     mentors_post = escalate_unknown(club)
     assert UNKNOWN in json.dumps(mentors_post["blocks"])
     assert f"<@{NINA.user_id}>" in json.dumps(mentors_post["blocks"])
@@ -130,7 +131,7 @@ def test_a_member_cannot_answer_or_save(club: LocalClub) -> None:
     assert updated is not None
     before = entry_count(club)
     club.press(PRIYA.user_id, updated.args, "faq_save")
-    assert "Only mentors and organisers can change the FAQ" in ephemeral_texts(club)[-1]
+    assert "Only organisers and FAQ editors can change the FAQ" in ephemeral_texts(club)[-1]
     assert len(club.emulator.calls_to("views.open")) == 1
     assert entry_count(club) == before
 

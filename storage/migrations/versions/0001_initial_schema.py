@@ -122,6 +122,11 @@ def upgrade() -> None:
     sa.Column('last_planned_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_nudge_schedule'))
     )
+    op.create_table('once_notices',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('claimed_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_once_notices'))
+    )
     op.create_table('pairing_rounds',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_by', sa.String(length=32), nullable=True),
@@ -428,6 +433,7 @@ def downgrade() -> None:
 
     op.drop_table('processed_events')
     op.drop_table('pairing_rounds')
+    op.drop_table('once_notices')
     op.drop_table('nudge_schedule')
     op.drop_table('mentor_topics')
     op.drop_table('members')

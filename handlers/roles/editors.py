@@ -1,0 +1,102 @@
+"""Naming the FAQ's editors: `/club faq editors add|remove|list @person`.
+
+Editing the FAQ is its own right, separate from mentoring (bot.domain.policy).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from bot.content import roles as say
+from bot.deps import Deps
+from bot.domain.policy import Action
+from bot.services import roles
+from bot.services.roles import RoleChange
+from handlers.commands import CommandCall, CommandRouter, Subcommand
+from handlers.parsing import user_mentions
+from handlers.wiring import Wiring
+
+log = logging.getLogger("clubbot.roles")
+
+GROUP = "Administration"
+
+
+def register(wire: Wiring, router: CommandRouter) -> None:
+    for name, usage, summary, run, action, group in (
+        ("faq editors add", "faq editors add @person", "let someone edit the FAQ", _add,
+         Action.MANAGE_FAQ_EDITORS, GROUP),
+        ("faq editors remove", "faq editors remove @person", "stop someone editing the FAQ",
+         _remove, Action.MANAGE_FAQ_EDITORS, GROUP),
+        ("faq editors list", "faq editors list", "who may edit the FAQ", _list,
+         Action.USE_BOT, "FAQ"),
+    ):
+        router.add(Subcommand(name, usage, summary, run, action, group))
+
+
+def _target(call: CommandCall, verb: str) -> str | None:
+    mentioned = user_mentions(call.args)
+    if len(mentioned) != 1 or call.args.split()[1:]:
+        call.respond(
+            text=f"Tell me whom to {verb}, like `/club faq editors {verb} @person` "
+            "(one person at a time).",
+            response_type="ephemeral",
+        )
+        return None
+    return mentioned[0]
+
+
+def _add(call: CommandCall) -> None:
+    target = _target(call, "add")
+    if target is None:
+        return
+    result = roles.add_faq_editor(call.deps.db, call.user_id, target, call.deps.clock.now())
+    if result is RoleChange.ALREADY:
+        call.respond(text=f"<@{target}> is already an FAQ editor; nothing changed.",
+                     response_type="ephemeral")
+        return
+    call.respond(text=f":pencil2: <@{target}> can now edit the FAQ.",
+                 response_type="ephemeral")
+    if target != call.user_id:
+        call.deps.notifier.dm(target, say.made_faq_editor(call.user_id))
+
+
+def _remove(call: CommandCall) -> None:
+    target = _target(call, "remove")
+    if target is None:
+        return
+    result = roles.remove_faq_editor(call.deps.db, target)
+    text = (
+        f"<@{target}> is no longer an FAQ editor."
+        if result is RoleChange.REMOVED
+        else f"<@{target}> isn't an FAQ editor; nothing changed."
+    )
+    call.respond(text=text, response_type="ephemeral")
+
+
+def _list(call: CommandCall) -> None:
+    text = say.editors_list(
+        roles.faq_editors(call.deps.db),
+        roles.organisers(call.deps.db),
+        call.deps.settings.mentors_edit_faq,
+    )
+    call.respond(text=text, response_type="ephemeral")
+
+
+def announce_rights_split(deps: Deps) -> None:
+    """On start: tell organisers once (per database) which mentors lost FAQ editing when
+    the rights were separated. The claim row makes restarts and replicas stay quiet."""
+    split = roles.claim_faq_editing_split(
+        deps.db, deps.clock.now(), deps.settings.mentors_edit_faq
+    )
+    if not split.lost:
+        return
+    log.info("rights separated: %d mentor(s) lost FAQ editing; telling %d organiser(s)",
+             len(split.lost), len(split.organisers))
+    for organiser in split.organisers:
+        try:
+            deps.notifier.dm(organiser, say.faq_editing_split(split.lost))
+        except SlackApiError as error:
+            log.warning("rights notice not delivered user=%s error=%s", organiser,
+                        error.response.get("error"))
