@@ -8,7 +8,6 @@ twice (see bot.services.faq.ask).
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -20,9 +19,9 @@ from bot.domain.faq_fields import safe_answer
 from bot.domain.faq_small_talk import small_talk
 from bot.domain.policy import Action, who_may
 from bot.services import events, faq, faq_mentors
-from bot.services.faq import Asked, Reply
+from bot.services.faq import Asked, Refusal, Reply
 from bot.services.faq_mentors import Outcome, Pending
-from handlers import faq_files, faq_manage, faq_posts, ids
+from handlers import faq_files, faq_manage, faq_posts, ids, payload
 from handlers.commands import CommandCall, CommandRouter, Subcommand
 from handlers.views import faq as views
 from handlers.wiring import Wiring
@@ -173,17 +172,30 @@ def _ask(call: CommandCall) -> None:
 # ------------------------------------------------------------------ feedback
 
 
+# Why a button on an answer was not taken, said to the person who pressed it.
+REFUSED = {
+    Refusal.MISSING: "That answer is no longer in the FAQ, so I can't take that.",
+    Refusal.NOT_ASKER: "These buttons are for the person who asked; ask me yourself and "
+    "you'll get your own.",
+    Refusal.NOT_OFFERED: "That button doesn't match what I answered here; ask me again and "
+    "I'll answer afresh.",
+}
+
+
+def _refuse(respond: Respond, refusal: Refusal) -> None:
+    respond(text=REFUSED[refusal], response_type="ephemeral", replace_original=False)
+
+
 def _vote(body: dict[str, Any], respond: Respond, context: BoltContext, helpful: bool) -> None:
     deps = faq_manage.deps_from(context)
-    pair = views.parse_pair(body["actions"][0].get("value", ""))
+    pair = payload.id_pair(payload.action_value(body))
     user = body["user"]["id"]
-    outcome = (
-        faq.vote(deps.db, pair[0], pair[1], user, helpful, deps.clock.now())
-        if pair else None
-    )
-    if outcome is None or not outcome.found:
-        respond(text="That answer is no longer in the FAQ, so I can't count your vote.",
-                response_type="ephemeral", replace_original=False)
+    if pair is None:
+        _refuse(respond, Refusal.MISSING)
+        return
+    outcome = faq.vote(deps.db, pair[0], pair[1], user, helpful, deps.clock.now())
+    if isinstance(outcome, Refusal):
+        _refuse(respond, outcome)
         return
     if helpful:
         text = "Thanks! Glad it helped. :blush:"
@@ -191,7 +203,7 @@ def _vote(body: dict[str, Any], respond: Respond, context: BoltContext, helpful:
             text += " I'll recognise your wording next time too."
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
-    text, blocks = views.not_helpful_followup(pair[0] if pair else 0)
+    text, blocks = views.not_helpful_followup(pair[0])
     respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
 
@@ -210,22 +222,28 @@ def on_suggestion(ack: Ack, body: dict[str, Any], client: WebClient, respond: Re
                   context: BoltContext) -> None:
     ack()
     deps = faq_manage.deps_from(context)
-    pair = views.parse_pair(body["actions"][0].get("value", ""))
+    pair = payload.id_pair(payload.action_value(body))
 
     def post(reply: Reply) -> str | None:
         text, blocks = views.answer_message(reply)
         if body.get("container", {}).get("is_ephemeral"):
             respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
             return None
+        # Where the question was asked (stored), never where the payload says.
         response = client.chat_postMessage(
             channel=reply.channel, thread_ts=reply.reply_thread_ts, text=text, blocks=blocks
         )
         return str(response["ts"])
 
-    reply = faq.suggested_answer(deps.db, *pair, deps.clock.now(), post) if pair else None
-    if reply is None:
+    reply = (
+        faq.suggested_answer(deps.db, *pair, body["user"]["id"], deps.clock.now(), post)
+        if pair else Refusal.MISSING
+    )
+    if reply is Refusal.MISSING:
         respond(text="That FAQ entry was removed meanwhile. Press *Ask a mentor* instead.",
                 response_type="ephemeral", replace_original=False)
+    elif isinstance(reply, Refusal):
+        _refuse(respond, reply)
 
 
 # ------------------------------------------------------------------ mentors
@@ -236,7 +254,7 @@ def on_ask_mentor(ack: Ack, body: dict[str, Any], client: WebClient, respond: Re
     ack()
     deps = faq_manage.deps_from(context)
     mentors = deps.settings.mentors_channel
-    value = body["actions"][0].get("value", "")
+    value = payload.action_value(body)
     if mentors is None:
         respond(text="The club has no mentors channel set up yet, so I can't pass this on. "
                 "Try `/club mentor request`, or ask an organiser.",
@@ -244,12 +262,16 @@ def on_ask_mentor(ack: Ack, body: dict[str, Any], client: WebClient, respond: Re
         return
 
     post = faq_posts.question_poster(client, mentors)
+    question_id = payload.record_id(value)
     result = (
-        faq_mentors.escalate(deps.db, int(value), body["user"]["id"], deps.clock.now(), post)
-        if value.isdigit() else faq_mentors.Result(Outcome.MISSING)
+        faq_mentors.escalate(deps.db, question_id, body["user"]["id"], deps.clock.now(), post)
+        if question_id is not None else faq_mentors.Result(Outcome.MISSING)
     )
     if result.outcome is Outcome.MISSING:
         text = "I can't find that question any more. Please ask it again."
+    elif result.outcome is Outcome.NOT_YOURS:
+        text = ("Only the person who asked can pass their question to the mentors. Ask me "
+                "yourself, and you'll get your own *Ask a mentor* button.")
     elif result.outcome is Outcome.ALREADY and result.pending and result.pending.answered_by:
         text = f"<@{result.pending.answered_by}> from the mentors already answered this one."
     elif result.outcome is Outcome.ALREADY:
@@ -275,9 +297,9 @@ def on_answer_pressed(ack: Ack, body: dict[str, Any], client: WebClient, respond
                 "questions here. Ask an organiser if you'd like to become a mentor.",
                 response_type="ephemeral", replace_original=False)
         return
-    value = body["actions"][0].get("value", "")
-    pending = faq_mentors.pending(deps.db, int(value)) if value.isdigit() else None
-    if pending is None:
+    question_id = payload.record_id(payload.action_value(body))
+    pending = faq_mentors.pending(deps.db, question_id) if question_id is not None else None
+    if pending is None or not pending.escalated:
         respond(text="That question is gone (the asker may have left the club).",
                 response_type="ephemeral", replace_original=False)
         return
@@ -292,7 +314,7 @@ def on_answer_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                         client: WebClient, context: BoltContext) -> None:
     deps = faq_manage.deps_from(context)
     user = body["user"]["id"]
-    question_id = int(json.loads(view.get("private_metadata") or "{}").get("question_id", 0))
+    question_id = payload.record_id((payload.metadata(view) or {}).get("question_id")) or 0
     values = view["state"]["values"]
     raw = (values.get(views.MENTOR_ANSWER, {}).get(views.MENTOR_ANSWER, {}).get("value") or "")
     text = safe_answer(raw.strip())
@@ -304,7 +326,7 @@ def on_answer_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
         problem = "That answer is too long for one Slack message; please shorten it."
     elif not may_answer(deps, user):
         problem = f"Only {who_may(Action.ANSWER_QUESTIONS)} can answer club questions."
-    elif pending is None:
+    elif pending is None or not pending.escalated:
         problem = "That question is gone (the asker may have left the club)."
     elif pending.answered_by:
         problem = f"<@{pending.answered_by}> answered this question already."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -15,7 +14,7 @@ from bot.domain.faq_fields import EntryFields, split_lines, split_tags, validate
 from bot.domain.policy import Action, who_may
 from bot.services import faq_admin, faq_mentors
 from bot.services.faq_mentors import Outcome
-from handlers import ids
+from handlers import ids, payload
 from handlers.commands import CommandCall, CommandRouter, Subcommand
 from handlers.views import faq as views
 from handlers.wiring import Wiring
@@ -70,9 +69,13 @@ def _list(call: CommandCall) -> None:
 def on_list_page(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
     deps = deps_from(context)
-    page_text, _, tag = body["actions"][0].get("value", "1:").partition(":")
+    page_text, colon, tag = payload.action_value(body).partition(":")
+    page = payload.record_id(page_text)
+    if page is None or not colon:
+        _ephemeral(respond, "That page button is out of date; `/club faq list` shows the "
+                   "FAQ afresh.", replace_original=False)
+        return
     entries = faq_admin.list_entries(deps.db, tag or None, deps.clock.now())
-    page = int(page_text) if page_text.isdigit() else 1
     text, blocks = views.list_page(entries, page, tag or None)
     _ephemeral(respond, text, blocks=blocks, replace_original=True)
 
@@ -132,17 +135,31 @@ def on_remove_confirmed(ack: Ack, body: dict[str, Any], respond: Respond,
     if not _may_edit(deps, user):
         _refuse_edit(respond)
         return
-    value = body["actions"][0].get("value", "")
-    removed = faq_admin.remove_entry(deps.db, int(value), user) if value.isdigit() else None
-    text = (f"Removed FAQ entry #{value}." if removed is not None
-            else f"FAQ entry #{value} was already removed; nothing changed.")
+    entry_id = payload.record_id(payload.action_value(body))
+    if entry_id is None:
+        _ephemeral(respond, _STALE_REMOVAL, replace_original=False)
+        return
+    removed = faq_admin.remove_entry(deps.db, entry_id, user)
+    text = (f"Removed FAQ entry #{entry_id}." if removed is not None
+            else f"FAQ entry #{entry_id} was already removed; nothing changed.")
     _ephemeral(respond, text, replace_original=True)
 
 
-def on_remove_cancelled(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+_STALE_REMOVAL = "That button doesn't name an FAQ entry; `/club faq list` shows the numbers."
+
+
+def on_remove_cancelled(ack: Ack, body: dict[str, Any], respond: Respond,
+                        context: BoltContext) -> None:
     ack()
-    value = body["actions"][0].get("value", "")
-    _ephemeral(respond, f"Kept FAQ entry #{value}; nothing changed.", replace_original=True)
+    deps = deps_from(context)
+    if not _may_edit(deps, body["user"]["id"]):
+        _refuse_edit(respond)
+        return
+    entry_id = payload.record_id(payload.action_value(body))
+    if entry_id is None or faq_admin.get_entry(deps.db, entry_id, deps.clock.now()) is None:
+        _ephemeral(respond, _STALE_REMOVAL, replace_original=False)
+        return
+    _ephemeral(respond, f"Kept FAQ entry #{entry_id}; nothing changed.", replace_original=True)
 
 
 # ------------------------------------------------------------------ Save to FAQ
@@ -155,9 +172,9 @@ def on_save_pressed(ack: Ack, body: dict[str, Any], client: WebClient, respond: 
     if not _may_edit(deps, body["user"]["id"]):
         _refuse_edit(respond)
         return
-    value = body["actions"][0].get("value", "")
-    pending = faq_mentors.pending(deps.db, int(value)) if value.isdigit() else None
-    if pending is None or not pending.mentor_answer:
+    question_id = payload.record_id(payload.action_value(body))
+    pending = faq_mentors.pending(deps.db, question_id) if question_id is not None else None
+    if pending is None or not pending.escalated or not pending.mentor_answer:
         _ephemeral(respond, "There's no answer to save for that question.",
                    replace_original=False)
         return
@@ -185,7 +202,7 @@ def on_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                        client: WebClient, context: BoltContext) -> None:
     deps = deps_from(context)
     user = body["user"]["id"]
-    meta: dict[str, Any] = json.loads(view.get("private_metadata") or "{}")
+    meta = payload.metadata(view) or {}  # unreadable: no mode, so the form is stale
     values = view["state"]["values"]
     fields, errors = validate_entry(
         _value(values, views.QUESTION),
@@ -197,6 +214,10 @@ def on_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
         ack(response_action="errors", errors={
             views.QUESTION: f"Only {who_may(Action.EDIT_FAQ)} can change the FAQ."})
         return
+    stale = _stale_form(deps, meta)
+    if stale:
+        ack(response_action="errors", errors={views.QUESTION: stale})
+        return
     if errors or fields is None:
         ack(response_action="errors",
             errors={_FIELD_BLOCKS[name]: message.capitalize() + "."
@@ -206,7 +227,7 @@ def on_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
     now = deps.clock.now()
     mode = meta.get("mode")
     if mode == "edit":
-        entry_id = int(meta.get("entry_id", 0))
+        entry_id = payload.record_id(meta.get("entry_id")) or 0
         changed = faq_admin.edit_entry(deps.db, entry_id, fields, user, now)
         text = {
             True: f":white_check_mark: FAQ entry #{entry_id} is updated.",
@@ -214,8 +235,9 @@ def on_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
             None: f"FAQ entry #{entry_id} was removed meanwhile; nothing changed.",
         }[changed]
     elif mode == "save":
-        result = faq_mentors.save_to_faq(deps.db, int(meta.get("question_id", 0)), fields,
-                                         user, now)
+        result = faq_mentors.save_to_faq(
+            deps.db, payload.record_id(meta.get("question_id")) or 0, fields, user, now
+        )
         if result.outcome is Outcome.DONE:
             text = (f":white_check_mark: Saved to the FAQ as entry #{result.entry_id}. "
                     "The next person who asks gets this answer straight away.")
@@ -228,6 +250,28 @@ def on_entry_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
         entry_id = faq_admin.add_entry(deps.db, fields, user, now)
         text = f":white_check_mark: Added FAQ entry #{entry_id}."
     _tell(deps, client, str(meta.get("channel") or ""), user, text)
+
+
+def _stale_form(deps: Deps, meta: dict[str, Any]) -> str | None:
+    """What the form's private_metadata names, looked up: the entry being edited, or the
+    answered question being saved. None when it still exists in a state to act on."""
+    mode = meta.get("mode")
+    if mode == "add":
+        return None
+    if mode == "edit":
+        entry_id = payload.record_id(meta.get("entry_id"))
+        if entry_id is None or faq_admin.get_entry(deps.db, entry_id, deps.clock.now()) is None:
+            return "That FAQ entry no longer exists; close this form and see `/club faq list`."
+        return None
+    if mode == "save":
+        question_id = payload.record_id(meta.get("question_id"))
+        pending = faq_mentors.pending(deps.db, question_id) if question_id else None
+        if pending is None or not pending.escalated or not pending.mentor_answer:
+            return "There's no mentor's answer to save for that question."
+        if pending.saved_entry_id is not None:
+            return f"That answer is already in the FAQ as entry #{pending.saved_entry_id}."
+        return None
+    return "This form is out of date; close it and start again."
 
 
 def _note_in_thread(deps: Deps, client: WebClient, result: faq_mentors.Result,

@@ -23,7 +23,7 @@ from bot.domain.policy import Action
 from bot.services import home, mentoring_rounds, nudges, rsvp
 from bot.services.meetings import MeetingProblem
 from bot.services.rsvp import Answer
-from handlers import ids
+from handlers import ids, payload
 from handlers import meetings as meeting_handlers
 from handlers.commands import CommandRouter
 from handlers.reports import send_report
@@ -144,6 +144,7 @@ def on_refresh(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 
 ButtonChange = Callable[[Deps, str, str], None]
+STALE_BUTTON = "That button is out of date, so I changed nothing; your Home is fresh now."
 
 
 def _home_button(name: str, change: ButtonChange) -> Any:
@@ -165,9 +166,10 @@ def _home_button(name: str, change: ButtonChange) -> Any:
 
 def _rsvp_listener(given: Answer) -> Any:
     def answer(deps: Deps, user_id: str, value: str) -> None:
-        if not value.isdigit():
+        meeting_id = payload.record_id(value)
+        if meeting_id is None:
+            _tell(deps, user_id, STALE_BUTTON)
             return
-        meeting_id = int(value)
         result = rsvp.answer(
             deps.db, meeting_id, user_id, given, deps.clock.now(), deps.settings.reminder_offsets
         )
@@ -184,6 +186,8 @@ def _set_nudges(deps: Deps, user_id: str, wanted: str) -> None:
     # asks for the same state twice instead of flipping it back.
     if wanted in ("on", "off"):
         nudges.set_nudges(deps.db, user_id, wanted == "on", deps.clock.now())
+    else:
+        _tell(deps, user_id, STALE_BUTTON)
 
 
 on_nudges_toggle = _home_button("on_nudges_toggle", _set_nudges)

@@ -6,7 +6,6 @@ Listeners ack first, read Slack's payload, call one service in bot.services.meet
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
@@ -26,7 +25,7 @@ from bot.domain.recurrence import Recurrence, Repeat, nth_of_month, to_utc, zone
 from bot.services import attendance, holidays, meetings, reminders, rsvp
 from bot.services.meetings import MeetingDraft, MeetingProblem, MeetingSnapshot
 from bot.services.rsvp import Answer
-from handlers import ids
+from handlers import ids, payload
 from handlers.commands import CommandCall, CommandRouter, Subcommand
 from handlers.views import meetings as views
 from handlers.wiring import Wiring
@@ -179,8 +178,12 @@ class Press:
 
     @property
     def meeting_id(self) -> int | None:
+        """The meeting the button names (to be looked up), or None when the value is not
+        one the bot writes, including an occurrence no calendar has."""
         match = _BUTTON_VALUE.match(str(self.action.get("value") or ""))
-        return int(match.group(1)) if match else None
+        if match is None or (match.group(2) is not None and _instant(match.group(2)) is None):
+            return None
+        return payload.record_id(match.group(1))
 
     @property
     def occurrence(self) -> datetime | None:
@@ -188,7 +191,7 @@ class Press:
         match = _BUTTON_VALUE.match(str(self.action.get("value") or ""))
         if match is None or match.group(2) is None:
             return None
-        return datetime.fromtimestamp(int(match.group(2)), UTC)
+        return _instant(match.group(2))
 
     def answer(self, text: str, *, replace_original: bool = False, in_view: bool = True) -> None:
         """An ephemeral answer under the message pressed; from a view (no response_url)
@@ -208,6 +211,19 @@ class Press:
 
 
 PressHandler = Callable[[Press], None]
+
+
+def _instant(unix: object) -> datetime | None:
+    """A moment written as unix seconds or ISO 8601 by the bot; None for anything else."""
+    try:
+        if isinstance(unix, str) and unix.isdigit():
+            return datetime.fromtimestamp(int(unix), UTC)
+        if isinstance(unix, str):
+            moment = datetime.fromisoformat(unix)
+            return moment if moment.tzinfo is not None else None
+    except (ValueError, OverflowError, OSError):
+        return None
+    return None
 
 
 def _button(handler: PressHandler, *, meeting: bool = True, organisers_only: bool = False) -> Any:
@@ -532,14 +548,28 @@ def _on_schedule_submit(
             errors={"title": "Only organisers can schedule or change meetings."},
         )
         return
+    metadata = payload.metadata(view)
+    if metadata is None:
+        ack(response_action="errors", errors={
+            "title": "This form is out of date; close it and start again."})
+        return
+    meeting_id, origin = metadata.get("meeting_id"), metadata.get("origin")
+    now = deps.clock.now()
+    if meeting_id is not None:
+        meeting_id = payload.record_id(meeting_id)
+        found = (
+            meetings.get_active_meeting(deps.db, meeting_id, now, _defaults(deps))
+            if meeting_id is not None else MeetingProblem("That meeting doesn't exist.")
+        )
+        if isinstance(found, MeetingProblem):
+            ack(response_action="errors", errors={"title": found.message})
+            return
     draft, errors = read_schedule_form(view["state"]["values"], deps, client)
     if draft is None:
         ack(response_action="errors", errors=errors)
         return
     ack()
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    meeting_id, origin = metadata.get("meeting_id"), metadata.get("origin")
-    now = deps.clock.now()
+    origin = origin if isinstance(origin, str) else None
 
     def tell(text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         _tell(deps, user_id, origin or draft.channel_id, text, blocks)
@@ -551,8 +581,8 @@ def _on_schedule_submit(
             return
         _after_schedule(deps, created, tell)
         return
-    before = meetings.get_meeting(deps.db, int(meeting_id), now, _defaults(deps))
-    updated = meetings.update_meeting(deps.db, int(meeting_id), draft, now, _defaults(deps))
+    before = meetings.get_meeting(deps.db, meeting_id, now, _defaults(deps))
+    updated = meetings.update_meeting(deps.db, meeting_id, draft, now, _defaults(deps))
     if isinstance(updated, MeetingProblem):
         tell(f":warning: {updated.message}")
         return
@@ -854,11 +884,17 @@ def _on_attendance_submit(
     if not _is_organiser(deps, user_id):
         ack(response_action="errors", errors={"attendees": "Only organisers can mark attendance."})
         return
-    ack()
-    metadata = json.loads(view.get("private_metadata") or "{}")
+    metadata = payload.metadata(view) or {}
+    meeting_id = payload.record_id(metadata.get("meeting_id"))
+    occurrence = _instant(metadata.get("occurrence"))
     people = _value(view["state"]["values"], "attendees").get("selected_users") or []
-    meeting_id = int(metadata["meeting_id"])
-    occurrence = datetime.fromisoformat(metadata["occurrence"])
+    if meeting_id is None or occurrence is None or not all(
+        isinstance(person, str) for person in people
+    ):
+        ack(response_action="errors", errors={
+            "attendees": "This form is out of date; open it again from the meeting."})
+        return
+    ack()
     marked = attendance.mark_attendance(
         deps.db, meeting_id, occurrence, people, user_id, deps.clock.now()
     )

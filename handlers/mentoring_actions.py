@@ -17,7 +17,7 @@ from bot.services.mentoring_delivery import deliver
 from bot.services.mentoring_offers import Answer, RequestOutcome, RequestState
 from bot.services.mentoring_pairings import CheckinAnswer, CheckinResult
 from bot.services.mentoring_rounds import ConfirmResult
-from handlers import ids, mentoring_input
+from handlers import ids, mentoring_input, payload
 from handlers.mentoring_input import BadInput
 from handlers.views import mentoring as views
 from handlers.wiring import Wiring
@@ -43,8 +43,7 @@ def _ephemeral(respond: Respond, text: str) -> None:
 
 
 def _number(action: dict[str, Any]) -> int | None:
-    value = str(action.get("value") or "")
-    return int(value) if value.isdigit() else None
+    return payload.record_id(action.get("value"))
 
 
 # --- modals -----------------------------------------------------------------------------------
@@ -307,12 +306,15 @@ def on_checkin(
     if outcome.result in (CheckinResult.ALREADY_ENDED, CheckinResult.GONE):
         _ephemeral(respond, "This pairing has already ended.")
         return
+    if outcome.result is CheckinResult.NOT_ASKED:
+        _ephemeral(respond, "There's no check-in waiting for this pairing.")
+        return
     text = views.checkin_answered_text(presser, answer.value, outcome.next_checkin)
-    container = body.get("container") or {}
-    if container.get("channel_id") and container.get("message_ts"):
+    # Only the check-in message the bot stored; the payload's container is not believed.
+    if outcome.channel_id and outcome.message_ts:
         client.chat_update(
-            channel=container["channel_id"],
-            ts=container["message_ts"],
+            channel=outcome.channel_id,
+            ts=outcome.message_ts,
             text=text,
             blocks=[views.section(text)],
         )

@@ -8,7 +8,7 @@ from slack_bolt import Ack, BoltContext, Respond
 
 from bot.deps import CONTEXT_KEY, Deps
 from bot.services import nudges
-from handlers import ids
+from handlers import ids, payload
 from handlers.commands import CommandCall, CommandRouter, Subcommand
 from handlers.wiring import Wiring
 
@@ -18,6 +18,10 @@ OFF_TEXT = (
     "you asked for still come. `/club nudges on` brings nudges back."
 )
 ALREADY_OFF = "Nudges were already off. `/club nudges on` brings them back."
+NOT_YOURS = (
+    "That button stops the nudges of the person it was sent to. To stop yours, type "
+    "`/club nudges off`."
+)
 ON_TEXT = (
     "Nudges are on: now and then a congratulation or a gentle idea, at most one a week, "
     "only in your working hours. `/club nudges off` stops them."
@@ -34,7 +38,11 @@ def register(wire: Wiring, router: CommandRouter) -> None:
     def on_opt_out(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         deps: Deps = context[CONTEXT_KEY]
-        changed = nudges.set_nudges(deps.db, body["user"]["id"], False, deps.clock.now())
+        presser = body["user"]["id"]
+        if payload.action_value(body) != presser:  # the button names whom it was sent to
+            respond(text=NOT_YOURS, response_type="ephemeral", replace_original=False)
+            return
+        changed = nudges.set_nudges(deps.db, presser, False, deps.clock.now())
         text = OFF_TEXT if changed else ALREADY_OFF
         respond(text=text, response_type="ephemeral", replace_original=False)
 

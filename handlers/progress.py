@@ -79,7 +79,7 @@ def _tick(deps: Deps, body: dict[str, Any], respond: Respond) -> None:
     result = progress.tick_own_step(deps.db, presser, owner, key, deps.clock.now())
     if result is TickResult.NOT_YOURS:
         respond(
-            text=f"That's <@{owner}>'s path, so only they can tick it. "
+            text="That's someone else's path, so only they can tick it. "
             "`/club progress` shows yours.",
             response_type="ephemeral",
             replace_original=False,

@@ -123,6 +123,10 @@ def mark_attendance(
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
             return MeetingProblem(f"I can't find meeting {meeting_id}.")
+        if occurrence > now:
+            return MeetingProblem(
+                f"“{meeting.title}” hasn't happened yet, so there's no attendance to mark."
+            )
         repo.replace_attendance(session, meeting_id, occurrence, people, actor, now)
         for user_id in people:
             record_step(session, user_id, ATTENDED_STEP, now, source="organiser", recorded_by=actor)

@@ -12,8 +12,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.domain.faq_fields import one_line
 from bot.domain.faq_match import Decision, FaqMatcher
@@ -120,8 +122,10 @@ def ask(db: Database, asked: Asked, now: datetime, deliver: Deliver) -> Reply | 
                 entry = repo.get_entry(session, best.entry_id)
                 assert entry is not None  # the snapshot matches the revision just read
                 reply = _used(reply, entry)
+                question.offer(entry.id)
             else:
                 reply = replace(reply, suggestions=_suggestions(decision, snapshot.questions))
+                question.offer(*(suggestion.entry_id for suggestion in reply.suggestions))
             question.reply_ts = deliver(reply)
             log.info(
                 "question answered=%s question=%d entry=%s confidence=%.3f",
@@ -158,15 +162,41 @@ def _suggestions(decision: Decision, questions: dict[int, str]) -> tuple[Suggest
     )
 
 
+class Refusal(StrEnum):
+    """Why a button on an answer was not taken: it names a question that is gone, was
+    pressed by someone other than the asker, or names an entry not offered there."""
+
+    MISSING = "missing"
+    NOT_ASKER = "not_asker"
+    NOT_OFFERED = "not_offered"
+
+
+def _offered_to(
+    session: Session, question_id: int, entry_id: int, presser: str
+) -> tuple[FaqQuestion, FaqEntry] | Refusal:
+    """The question and entry a button names, if the presser asked that question and the
+    bot offered that entry on it."""
+    question = repo.get_question(session, question_id)
+    if question is None:
+        return Refusal.MISSING
+    if question.asker != presser:
+        return Refusal.NOT_ASKER
+    if entry_id not in question.offered():
+        return Refusal.NOT_OFFERED
+    entry = repo.get_entry(session, entry_id)
+    return (question, entry) if entry is not None else Refusal.MISSING
+
+
 def suggested_answer(
-    db: Database, question_id: int, entry_id: int, now: datetime, deliver: Deliver
-) -> Reply | None:
-    """Someone pressed a "did you mean" button: that entry's answer, counted once used."""
+    db: Database, question_id: int, entry_id: int, presser: str, now: datetime,
+    deliver: Deliver,
+) -> Reply | Refusal:
+    """The asker pressed a "did you mean" button: that entry's answer, counted once used."""
     with db.transaction() as session:
-        question = repo.get_question(session, question_id)
-        entry = repo.get_entry(session, entry_id)
-        if question is None or entry is None:
-            return None
+        found = _offered_to(session, question_id, entry_id, presser)
+        if isinstance(found, Refusal):
+            return found
+        question, entry = found
         reply = _used(_reply(question, answered=True), entry)
         deliver(reply)
         return reply
@@ -183,20 +213,19 @@ class VoteOutcome:
 
 def vote(
     db: Database, question_id: int, entry_id: int, user_id: str, helpful: bool, now: datetime
-) -> VoteOutcome:
-    """One vote per person per entry, changeable. When the asker says an answer helped,
+) -> VoteOutcome | Refusal:
+    """The asker's vote on an entry the bot offered them, changeable. When it helped,
     their wording becomes a new phrasing of that entry (the matcher learns it)."""
     with db.transaction() as session:
-        question = repo.get_question(session, question_id)
-        entry = repo.get_entry(session, entry_id)
-        if question is None or entry is None:
-            return VoteOutcome(found=False, helpful=helpful, changed=False)
+        found = _offered_to(session, question_id, entry_id, user_id)
+        if isinstance(found, Refusal):
+            return found
+        question, entry = found
         previous = repo.vote(session, entry, user_id, helpful, now)
-        is_asker = question.asker == user_id
         added = False
-        if helpful and is_asker:
+        if helpful:
             wording = without_small_talk(question_text(question.text))
             added = repo.add_phrasing(session, entry, wording, now)
             if added:
                 repo.bump_revision(session)
-        return VoteOutcome(True, helpful, previous != helpful, added, is_asker)
+        return VoteOutcome(True, helpful, previous != helpful, added, True)

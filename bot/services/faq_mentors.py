@@ -44,6 +44,11 @@ class Pending:
     mentor_answer: str | None
     saved_entry_id: int | None
 
+    @property
+    def escalated(self) -> bool:
+        """Put to the mentors: only then may a mentor see it and answer it."""
+        return self.status in ("escalated", "mentor_answered")
+
 
 def _pending(question: FaqQuestion) -> Pending:
     return Pending(
@@ -77,6 +82,8 @@ class Outcome(StrEnum):
     DONE = "done"
     ALREADY = "already"  # escalated / answered / saved before
     MISSING = "missing"
+    NOT_YOURS = "not_yours"  # only the asker escalates their question
+    NOT_WAITING = "not_waiting"  # not put to the mentors (answer), or unanswered (save)
 
 
 @dataclass(frozen=True)
@@ -91,13 +98,17 @@ def _change_once(
     question_id: int,
     already: Callable[[FaqQuestion], bool],
     change: Callable[[Session, FaqQuestion], int | None],
+    refuse: Callable[[FaqQuestion], Outcome | None] = lambda _question: None,
 ) -> Result:
-    """Lock the question, refuse when `already` holds, else apply `change` (which may
-    return an entry id) in the same transaction."""
+    """Lock the question; refuse when `refuse` names why or `already` holds, else apply
+    `change` (which may return an entry id) in the same transaction."""
     with db.transaction() as session:
         question = _locked(session, question_id)
         if question is None:
             return Result(Outcome.MISSING)
+        refused = refuse(question)
+        if refused is not None:
+            return Result(refused, _pending(question))
         if already(question):
             return Result(Outcome.ALREADY, _pending(question), question.saved_entry_id)
         entry_id = change(session, question)
@@ -117,7 +128,8 @@ def escalate(
         log.info("question escalated question=%d by=%s", question.id, by)
 
     return _change_once(
-        db, question_id, lambda q: q.status in ("escalated", "mentor_answered"), send
+        db, question_id, lambda q: q.status in ("escalated", "mentor_answered"), send,
+        refuse=lambda q: Outcome.NOT_YOURS if q.asker != by else None,
     )
 
 
@@ -141,7 +153,10 @@ def answer(
         deliver(_pending(question))
         log.info("question answered by a mentor question=%d mentor=%s", question.id, mentor)
 
-    return _change_once(db, question_id, lambda q: q.answered_by is not None, record)
+    return _change_once(
+        db, question_id, lambda q: q.answered_by is not None, record,
+        refuse=lambda q: None if _pending(q).escalated else Outcome.NOT_WAITING,
+    )
 
 
 def show_answer_to_mentors(
@@ -186,7 +201,10 @@ def save_to_faq(
         log.info("question saved to the FAQ question=%d entry=%d", question.id, entry.id)
         return entry.id
 
-    return _change_once(db, question_id, lambda q: q.saved_entry_id is not None, save)
+    return _change_once(
+        db, question_id, lambda q: q.saved_entry_id is not None, save,
+        refuse=lambda q: None if q.mentor_answer else Outcome.NOT_WAITING,
+    )
 
 
 def raise_unanswered(db: Database, now: datetime, post: Callable[[Pending], str]) -> int:

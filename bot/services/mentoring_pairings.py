@@ -154,6 +154,7 @@ class CheckinResult(StrEnum):
     ENDED = "ended"
     ALREADY_ENDED = "already_ended"
     GONE = "gone"
+    NOT_ASKED = "not_asked"  # no check-in was posted for this pairing
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,9 @@ class CheckinOutcome:
     result: CheckinResult
     next_checkin: datetime | None = None
     outbox: Outbox | None = None
+    # The check-in message the bot posted (stored when sent), the only one to update.
+    channel_id: str | None = None
+    message_ts: str | None = None
 
 
 def answer_checkin(
@@ -179,19 +183,24 @@ def answer_checkin(
             return CheckinOutcome(CheckinResult.NOT_YOURS)
         if pairing.status != "active":
             return CheckinOutcome(CheckinResult.ALREADY_ENDED)
+        if pairing.checkin_ts is None:
+            return CheckinOutcome(CheckinResult.NOT_ASKED)
+        where = {"channel_id": pairing.channel_id, "message_ts": pairing.checkin_ts}
         if answer is CheckinAnswer.END:
             ended = _end(session, pairing, presser, "ended at a check-in", now, timeout)
             if ended.result is not EndResult.ENDED:
                 return CheckinOutcome(CheckinResult.ALREADY_ENDED)
-            return CheckinOutcome(CheckinResult.ENDED, outbox=ended.outbox)
+            return CheckinOutcome(CheckinResult.ENDED, outbox=ended.outbox, **where)
         if answer is CheckinAnswer.MET:
             pairing.met_at = pairing.met_at or now
-            return CheckinOutcome(CheckinResult.NOTED)
+            return CheckinOutcome(CheckinResult.NOTED, **where)
         if pairing.met_at is None and pairing.checkins_sent < MAX_CHECKINS:
             pairing.checkin_due_at = now + CHECKIN_AFTER
             pairing.checkin_sent_at = None
-            return CheckinOutcome(CheckinResult.NOTED, next_checkin=pairing.checkin_due_at)
-        return CheckinOutcome(CheckinResult.NOTED)
+            return CheckinOutcome(
+                CheckinResult.NOTED, next_checkin=pairing.checkin_due_at, **where
+            )
+        return CheckinOutcome(CheckinResult.NOTED, **where)
 
 
 # --- organisers ---------------------------------------------------------------------------------

@@ -225,7 +225,9 @@ def _send(deps: Deps, nudge: Nudge, policy: NudgePolicy, now: datetime) -> str |
             if not repo.record_sent(session, nudge.user_id, nudge.key, nudge.kind, now):
                 return "already sent"
             repo.count(session, repo.NUDGES_SENT)
-            posted = deps.notifier.dm(nudge.user_id, nudge_fallback(text), nudge_blocks(text))
+            posted = deps.notifier.dm(
+                nudge.user_id, nudge_fallback(text), nudge_blocks(text, nudge.user_id)
+            )
             if posted is None:
                 raise _NotDelivered("excluded")
     except _NotDelivered as reason:

@@ -8,7 +8,8 @@ from bot.content.messages import nudge_footer
 from handlers import ids
 
 
-def nudge_blocks(text: str) -> list[dict[str, Any]]:
+def nudge_blocks(text: str, user_id: str) -> list[dict[str, Any]]:
+    """The nudge with its opt-out button, which names the person it was sent to."""
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": nudge_footer()}]},
@@ -20,7 +21,7 @@ def nudge_blocks(text: str) -> list[dict[str, Any]]:
                     "type": "button",
                     "action_id": ids.NUDGES_OFF,
                     "text": {"type": "plain_text", "text": "Stop these nudges"},
-                    "value": "off",
+                    "value": user_id,
                 }
             ],
         },

@@ -71,6 +71,9 @@ class FaqQuestion(Base):
     )
     confidence: Mapped[float | None] = mapped_column(default=None)
     reply_ts: Mapped[str | None] = mapped_column(String(32), default=None)
+    # The entries the bot offered on this question (its answer, or its "did you mean"
+    # suggestions), comma-separated: votes and "Show answer" are taken only for these.
+    offered_entries: Mapped[str] = mapped_column(String(200), default="")
     escalated_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     escalated_by: Mapped[str | None] = mapped_column(String(32), default=None)
     mentors_post_ts: Mapped[str | None] = mapped_column(String(32), default=None)
@@ -85,6 +88,14 @@ class FaqQuestion(Base):
     saved_entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("faq_entries.id", ondelete="SET NULL"), default=None
     )
+
+
+    def offered(self) -> frozenset[int]:
+        return frozenset(int(part) for part in self.offered_entries.split(",") if part)
+
+    def offer(self, *entry_ids: int) -> None:
+        ordered = [*sorted(self.offered()), *entry_ids]
+        self.offered_entries = ",".join(str(i) for i in dict.fromkeys(ordered))
 
 
 class FaqVote(Base):

@@ -227,13 +227,13 @@ def test_helpful_counts_one_vote_per_person_and_learns_the_askers_words(
         entry = session.get(FaqEntry, entry_id)
         assert entry is not None
         assert (entry.helpful_count, entry.not_helpful_count) == (0, 1)
-    # Someone else's vote counts too, but only the asker's wording is learned.
+    # The buttons are the asker's: anyone else's press is refused and counts nothing.
     club.press(SAM.user_id, answer, "faq_helpful")
     with club.db.transaction() as session:
         entry = session.get(FaqEntry, entry_id)
         assert entry is not None
-        assert (entry.helpful_count, entry.not_helpful_count) == (1, 1)
-    assert "recognise your wording" not in ephemeral_texts(club)[-1]
+        assert (entry.helpful_count, entry.not_helpful_count) == (0, 1)
+    assert "These buttons are for the person who asked" in ephemeral_texts(club)[-1]
 
 
 # ------------------------------------------------------------------ the mentors' post

@@ -170,6 +170,7 @@ def upgrade() -> None:
     sa.Column('entry_id', sa.Integer(), nullable=True),
     sa.Column('confidence', sa.Double(), nullable=True),
     sa.Column('reply_ts', sa.String(length=32), nullable=True),
+    sa.Column('offered_entries', sa.String(length=200), nullable=False),
     sa.Column('escalated_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('escalated_by', sa.String(length=32), nullable=True),
     sa.Column('mentors_post_ts', sa.String(length=32), nullable=True),
