@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.notify import Notifier
+from bot.delivery.notify import Notifier
 from storage.db import Database
 
 CONTEXT_KEY = "club"

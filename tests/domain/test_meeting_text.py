@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.domain.meeting_text import (
+from bot.meetings.parsing import (
     ParsedMeeting,
     ParseProblem,
     confirmation_text,
@@ -13,7 +13,7 @@ from bot.domain.meeting_text import (
     parse_offsets,
     parse_schedule_text,
 )
-from bot.domain.recurrence import Recurrence, Repeat
+from bot.meetings.recurrence import Recurrence, Repeat
 
 BERLIN = "Europe/Berlin"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # Friday 20 Nov 2026, 13:00 in Berlin

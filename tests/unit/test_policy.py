@@ -1,6 +1,6 @@
 import pytest
 
-from bot.domain.policy import Action, Role, can_remove_organiser, may, roles_of, who_may
+from bot.roles.policy import Action, Role, can_remove_organiser, may, roles_of, who_may
 
 MEMBER = roles_of([])
 MENTOR = roles_of(["mentor"])
