@@ -20,7 +20,7 @@ from bot.meetings import planning as meetings
 from bot.meetings.attendance import AttendancePromptDue
 from bot.meetings.reminders import ClaimedReminder
 from handlers.meetings import views
-from handlers.meetings.commands import redraw_announcement
+from handlers.meetings.announcements import redraw_announcement
 
 log = logging.getLogger("clubbot.reminders")
 

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import available_timezones
 
+from bot.meetings.offsets import UNITS, ParseProblem, parse_offsets
 from bot.meetings.recurrence import (
     MONTH_NAMES,
     Recurrence,
@@ -35,7 +36,6 @@ USAGE = (
     f"Write it like this: {EXAMPLE} — then optionally a repeat (weekly, every two weeks, "
     "monthly, first Tuesday), a channel, tz Europe/Paris, and remind 24h,1h."
 )
-MAX_OFFSET = timedelta(days=30)
 MAX_TITLE_LENGTH = 150
 
 _OPEN_QUOTES = '"“„«'
@@ -65,12 +65,6 @@ _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
     "fourth": 4, "4th": 4, "last": -1,
 }  # fmt: skip
-_UNITS = {
-    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), timedelta(minutes=1)),
-    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), timedelta(hours=1)),
-    **dict.fromkeys(("d", "day", "days"), timedelta(days=1)),
-    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), timedelta(weeks=1)),
-}
 _MONTH_TAILS = (
     ("of", "the", "month"),
     ("of", "each", "month"),
@@ -88,12 +82,7 @@ _TIME_AMPM = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?([ap])\.?m\.?")
 _TIME_24H = re.compile(r"(\d{1,2})[:.](\d{2})")
 _TIMEISH = re.compile(r"\d+[:.]\d+(?:[ap]\.?m\.?)?|\d+[ap]\.?m\.?")
 _CHANNEL_LINK = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
-_OFFSET_ITEM = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*([a-z]+)")
 
-
-@dataclass(frozen=True)
-class ParseProblem:
-    message: str
 
 
 @dataclass(frozen=True)
@@ -103,72 +92,6 @@ class ParsedMeeting:
     channel_id: str | None
     reminder_offsets: tuple[timedelta, ...] | None  # None: use the defaults
     first_utc: datetime
-
-
-# --- reminder offsets -------------------------------------------------------------------
-
-
-def _offset_problem(piece: str) -> ParseProblem:
-    return ParseProblem(
-        f"I couldn't read the reminder time “{piece}”. Use a number and a unit "
-        "(m, h or d), separated by commas, e.g. remind 24h,1h or remind 2d,30m."
-    )
-
-
-def parse_offsets(text: str) -> tuple[timedelta, ...] | ParseProblem:
-    """``"24h,1h"``, ``"2d 30m"``, ``"90m"``, ``"1h30m"`` → offsets, largest first.
-
-    Commas or spaces separate reminders; ``1h30m`` written together is one reminder.
-    """
-    s = text.strip().lower()
-    if not s:
-        return ParseProblem("Please give the reminder times, e.g. remind 24h,1h or remind 2d,30m.")
-    found: list[tuple[timedelta, str]] = []
-    pos, joined = 0, False
-    while pos < len(s):
-        if s[pos] in ", \t":
-            pos, joined = pos + 1, False
-            continue
-        m = _OFFSET_ITEM.match(s, pos)
-        if not m or m.group(2) not in _UNITS:
-            end = min((i for i in (s.find(",", pos), s.find(" ", pos)) if i >= 0), default=len(s))
-            return _offset_problem(text.strip() if not found else s[pos:end])
-        amount = float(m.group(1)) * _UNITS[m.group(2)]
-        if joined and found:
-            previous, piece = found.pop()
-            found.append((previous + amount, piece + m.group(0)))
-        else:
-            found.append((amount, m.group(0)))
-        pos, joined = m.end(), True
-    for amount, piece in found:
-        if amount <= timedelta(0):
-            return ParseProblem(
-                f"Reminder times must be more than zero before the meeting; “{piece}” isn't. "
-                "Write them like remind 24h,1h."
-            )
-        if amount > MAX_OFFSET:
-            return ParseProblem(
-                f"Reminders can be at most 30 days before the meeting; “{piece}” is more. "
-                "Write them like remind 7d,1d."
-            )
-    return tuple(sorted({amount for amount, _ in found}, reverse=True))
-
-
-def format_offset(td: timedelta) -> str:
-    """``24 h``, ``2 d``, ``30 min``, ``1 h 30 min``."""
-    minutes = round(td.total_seconds() / 60)
-    sign, minutes = ("-" if minutes < 0 else ""), abs(minutes)
-    if minutes >= 2 * 1440 and minutes % 1440 == 0:
-        return f"{sign}{minutes // 1440} d"
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{sign}{rest} min"
-    return f"{sign}{hours} h" + (f" {rest} min" if rest else "")
-
-
-def format_offsets(offsets: tuple[timedelta, ...]) -> str:
-    """``24 h, 1 h``."""
-    return ", ".join(format_offset(o) for o in offsets)
 
 
 # --- the schedule text ------------------------------------------------------------------
@@ -492,11 +415,11 @@ def _match_channel(
 def _is_offset_token(token: str) -> bool:
     """``24h,1h``, ``2d``, ``24``, ``h,`` or ``,`` — but not a date such as 2026-12-03."""
     bare = token.strip(",")
-    if not bare or bare in _UNITS:
+    if not bare or bare in UNITS:
         return True
     if not re.fullmatch(r"[-+]?(?:\d+(?:\.\d+)?[a-z]*,*)+", bare):
         return False
-    return all(unit in _UNITS for unit in re.findall(r"[a-z]+", bare))
+    return all(unit in UNITS for unit in re.findall(r"[a-z]+", bare))
 
 
 def _match_remind(toks: _Tokens, i: int, st: _State) -> _Result:

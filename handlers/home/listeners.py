@@ -30,7 +30,7 @@ from bot.roles.policy import Action, may
 from handlers import ids
 from handlers.commands import CommandRouter
 from handlers.home.views import home_text, home_view
-from handlers.meetings import commands as meeting_handlers
+from handlers.meetings import announcements as meeting_announcements
 from handlers.meetings import views as meeting_views
 from handlers.mentoring import views as mentoring_views
 from handlers.reports.listeners import send_report
@@ -178,7 +178,7 @@ def _rsvp_listener(given: Answer) -> Any:
         if isinstance(result, MeetingProblem):
             _tell(deps, user_id, result.message)
         else:
-            meeting_handlers.redraw_announcement(deps, meeting_id)
+            meeting_announcements.redraw_announcement(deps, meeting_id)
 
     return _home_button(f"on_home_rsvp_{given.value}", answer)
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.content import escape_mrkdwn
-from bot.meetings.parsing import format_offset, format_offsets
+from bot.meetings.offsets import format_offset, format_offsets
 from bot.meetings.planning import MeetingSnapshot
 from bot.meetings.recurrence import Repeat, describe, format_long_date
 from bot.meetings.timing import slack_date_token

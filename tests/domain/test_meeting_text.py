@@ -4,15 +4,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.meetings.parsing import (
-    ParsedMeeting,
-    ParseProblem,
-    confirmation_text,
-    format_offset,
-    format_offsets,
-    parse_offsets,
-    parse_schedule_text,
-)
+from bot.meetings.offsets import ParseProblem, format_offset, format_offsets, parse_offsets
+from bot.meetings.parsing import ParsedMeeting, confirmation_text, parse_schedule_text
 from bot.meetings.recurrence import Recurrence, Repeat
 
 BERLIN = "Europe/Berlin"
