@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 
 from bot import events
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import CONTEXT_KEY, Deps
+from bot.edge import replay
 from bot.errors import report_error
 from bot.executor import TrackingExecutor
 from bot.faq import index as faq_index
@@ -77,8 +79,12 @@ def create_app(
         request_verification_enabled=not settings.socket_mode,
         listener_executor=executor,
         logger=logging.getLogger("clubbot.bolt"),
+        # Unmatched requests reach _on_error instead of a 404 and a warning: Slack sends
+        # every message in every channel the bot is in, and most are none of its business.
+        raise_error_for_unhandled_request=True,
     )
     bolt.use(_inject(deps))
+    bolt.use(replay.refuse_replays)
     bolt.use(_deduplicate_events)
     bolt.error(_on_error)
     router = CommandRouter()
@@ -111,6 +117,19 @@ def _deduplicate_events(
     return BoltResponse(status=200, body="")
 
 
-def _on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> None:
-    deps: Deps = context[CONTEXT_KEY]
-    report_error(error, body, deps.client)
+def _on_error(
+    error: Exception, body: dict[str, Any], context: BoltContext, response: BoltResponse | None
+) -> BoltResponse | None:
+    """Slack gets 200 for every signed request: a retry would not fix our failure, and
+    the person is told (with an error id) instead. `response` is None when the listener
+    had acknowledged already; Bolt then answers with that ack."""
+    answer = BoltResponse(status=200, body="") if response is not None else None
+    if isinstance(error, BoltUnhandledRequestError):
+        log.debug("ignored request type=%s", body.get("type") or body.get("command"))
+        return answer
+    deps: Deps | None = context.get(CONTEXT_KEY)
+    if deps is not None:
+        report_error(error, body, deps.client)
+    else:  # failed before our first middleware ran
+        log.error("request failed before dispatch", exc_info=error)
+    return answer

@@ -24,6 +24,17 @@ def first_delivery(db: Database, event_id: str, now: datetime) -> bool:
     return True
 
 
+def first_delivery_of_all(db: Database, keys: list[str], now: datetime) -> bool:
+    """Record every key of one request in one transaction; False when any was seen."""
+    try:
+        with db.transaction() as session:
+            for key in keys:
+                members.record_event(session, key, now)
+    except IntegrityError:
+        return False
+    return True
+
+
 def prune_processed_events(db: Database, now: datetime) -> int:
     with db.transaction() as session:
         return members.prune_events(session, now - EVENT_MEMORY)

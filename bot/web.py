@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -12,6 +14,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
 from bot.app import ClubApp
+from bot.edge import requests as edge_requests
 
 log = logging.getLogger("clubbot.web")
 
@@ -31,9 +34,60 @@ def wsgi_app(club: ClubApp) -> Callable[[dict[str, Any], StartResponse], Iterabl
             status = "200 OK" if healthy else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json")])
             return [body]
-        return slack(environ, start_response)
+        if environ.get("PATH_INFO") == EVENTS_PATH and club.deps.settings.signing_secret:
+            refusal, environ = _checked(environ, club.deps.settings.signing_secret)
+            if refusal is not None:
+                return _refuse(refusal, environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            # Bolt reads fields while it builds the request, before any listener or our
+            # error handler runs: a signed body of the right shape with the wrong field
+            # types ends here. It is Slack-shaped nonsense, not our failure.
+            reason = f"unreadable request ({type(error).__name__})"
+            return _refuse(edge_requests.Refusal(400, reason), environ, start_response)
 
     return application
+
+
+def _checked(
+    environ: dict[str, Any], secret: str
+) -> tuple[edge_requests.Refusal | None, dict[str, Any]]:
+    """Read the body once, check it, and hand Bolt an environ it can read again."""
+    if environ.get("REQUEST_METHOD") != "POST":
+        return edge_requests.Refusal(405, "not a POST"), environ
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return edge_requests.Refusal(400, "bad Content-Length"), environ
+    if length > edge_requests.MAX_BODY_BYTES:
+        return edge_requests.Refusal(413, "body too large"), environ
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    headers = {
+        key[5:].replace("_", "-"): str(value)
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    content_type = environ.get("CONTENT_TYPE")
+    refusal = edge_requests.check(headers, content_type, body, secret, time.time())
+    return refusal, {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
+
+
+def _refuse(
+    refusal: edge_requests.Refusal, environ: dict[str, Any], start_response: StartResponse
+) -> Iterable[bytes]:
+    # One line, no traceback: a refused request is someone else's mistake, not ours.
+    log.warning(
+        "refused request status=%d reason=%s remote=%s",
+        refusal.status,
+        refusal.reason,
+        environ.get("REMOTE_ADDR", "?"),
+    )
+    phrase = {400: "Bad Request", 401: "Unauthorized", 405: "Method Not Allowed",
+              413: "Payload Too Large"}.get(refusal.status, "Error")
+    body = json.dumps({"ok": False, "error": refusal.reason}).encode()
+    start_response(f"{refusal.status} {phrase}", [("Content-Type", "application/json")])
+    return [body]
 
 
 class BackgroundServer:
@@ -67,4 +121,10 @@ class BackgroundServer:
 
 def make_server(club: ClubApp, host: str, port: int) -> Any:
     """A waitress server; `.run()` serves, `.close()` stops, `.effective_port` tells the port."""
-    return create_server(wsgi_app(club), host=host, port=port, threads=8, ident="clubbot")
+    return create_server(
+        wsgi_app(club),
+        host=host,
+        port=port,
+        threads=8,
+        ident="clubbot",
+    )

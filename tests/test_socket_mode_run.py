@@ -152,3 +152,36 @@ def test_sigterm_stops_the_process_cleanly(emulator: SlackEmulator, clubbot: Run
     assert "stopping" in rest
     assert "Traceback" not in rest
     assert took < WAIT
+
+
+def test_run_executes_a_resent_command_once_and_ignores_chatter_quietly(
+    emulator: SlackEmulator, clubbot: Running
+) -> None:
+    assert emulator.socket_connected(WAIT)
+    command = _slash_command(emulator, "help")
+    first = emulator.send_envelope("slash_commands", command, accepts_response_payload=True)
+    assert emulator.wait_for_ack(first, WAIT) == {"envelope_id": first}
+    emulator.wait_for_calls("response_url", count=1, timeout=WAIT)
+    # The same payload again (same trigger_id) in a new envelope: acked, not executed.
+    again = emulator.send_envelope("slash_commands", command, accepts_response_payload=True)
+    assert emulator.wait_for_ack(again, WAIT) is not None
+    chatter = {
+        "token": "emulator-verification-token",
+        "team_id": emulator.team_id,
+        "api_app_id": "A0CLUB",
+        "event": {"type": "message", "channel": "C0OTHER", "user": "U0NINA",
+                  "text": "lunch?", "ts": emulator.next_ts(), "channel_type": "channel"},
+        "type": "event_callback",
+        "event_id": "Ev0CHATTER",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {"team_id": emulator.team_id, "user_id": emulator.bot_user_id, "is_bot": True}
+        ],
+    }
+    ignored = emulator.send_envelope("events_api", chatter)
+    assert emulator.wait_for_ack(ignored, WAIT) == {"envelope_id": ignored}
+    code, rest, _ = _stop(clubbot)
+    assert code == 0, rest
+    assert len(emulator.calls_to("response_url")) == 1
+    assert "Unhandled request" not in rest
+    assert "WARNING" not in rest, rest

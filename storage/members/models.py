@@ -45,7 +45,8 @@ class RoleGrant(Base):
 
 
 class ProcessedEvent(Base):
-    """Events API ids already handled: Slack retries, and Bolt does not deduplicate."""
+    """Events API ids already handled (Slack retries, and Bolt does not deduplicate), and
+    the keys of signed requests already executed (`bot.edge.replay`: sig:/trg: ids)."""
 
     __tablename__ = "processed_events"
 
