@@ -24,9 +24,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.faq_quality import OUT_OF_SCOPE, auroc, bots, build_documents, read_rows
-from bot.domain import text_normalise as tn
-from bot.domain.faq_match import FaqMatcher
-from bot.domain.semantic import SentenceEncoder
+from bot.faq import normalise as tn
+from bot.faq.match import FaqMatcher
+from bot.faq.semantic import SentenceEncoder
 
 SCORERS = ("lexical", "semantic", "tfidf-logreg", "embedding-knn")
 
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", default="v2")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from bot.domain.semantic import load_default_encoder
+    from bot.faq.semantic import load_default_encoder
 
     encoder = load_default_encoder()
     scored = Scored()

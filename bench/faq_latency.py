@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.domain.faq_match import FaqDocument, FaqMatcher
+from bot.faq.match import FaqDocument, FaqMatcher
 
 _SYLLABLES = "ba be bi bo bu ca co da de di do fa fe fi ga go ka ke ki la le li lo ma me mi mo"
 

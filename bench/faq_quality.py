@@ -26,14 +26,8 @@ from scipy.stats import rankdata
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.domain.faq_match import (
-    FEATURES,
-    Calibration,
-    FaqDocument,
-    FaqMatcher,
-    Weights,
-)
-from bot.domain.semantic import SentenceEncoder
+from bot.faq.match import FEATURES, Calibration, FaqDocument, FaqMatcher, Weights
+from bot.faq.semantic import SentenceEncoder
 
 OUT_OF_SCOPE = "NO_NODES_DETECTED"
 
@@ -235,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
 
     encoder: SentenceEncoder | None = None
     if args.semantic:
-        from bot.domain.semantic import load_default_encoder
+        from bot.faq.semantic import load_default_encoder
 
         encoder = CachedEncoder(load_default_encoder())
     if args.fit or args.loo:

@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.domain.pairing import (
+from bot.mentoring.pairing import (
     MentorProfile,
     MentorRequest,
     RoundPlan,

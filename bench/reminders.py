@@ -30,15 +30,15 @@ from sqlalchemy import func, select
 from bot.app import create_app
 from bot.clock import SystemClock
 from bot.config import load_settings
-from bot.domain.recurrence import Recurrence, Repeat
 from bot.emulator import ApiCall, SlackEmulator
 from bot.local import CLUB, OLIVIA, demo_env
-from bot.services import meetings
-from bot.services.meetings import MeetingDraft, MeetingProblem
+from bot.meetings import planning as meetings
+from bot.meetings.planning import MeetingDraft, MeetingProblem
+from bot.meetings.recurrence import Recurrence, Repeat
 from schedules.scheduler import build_scheduler
 from storage import migrate
 from storage.db import Database
-from storage.models.meetings import SentReminder
+from storage.meetings.models import SentReminder
 
 FIRST_OFFSET = timedelta(minutes=2)
 LAST_OFFSET = timedelta(minutes=1)

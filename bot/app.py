@@ -11,30 +11,27 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 
+from bot import events
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import CONTEXT_KEY, Deps
 from bot.edge import replay
 from bot.errors import report_error
 from bot.executor import TrackingExecutor
-from bot.services import events, faq_index, roles
+from bot.faq import index as faq_index
+from bot.roles import grants as roles
 from bot.slack_client import make_client
-from handlers import (
-    admin,
-    commands,
-    faq,
-    home,
-    kudos,
-    meetings,
-    mentoring,
-    nudges,
-    privacy,
-    progress,
-    reports,
-    welcome,
-)
+from handlers import commands
 from handlers.commands import CommandRouter
+from handlers.encouragement import kudos, nudges, progress, welcome
+from handlers.faq import answering as faq
+from handlers.home import listeners as home
+from handlers.meetings import commands as meetings
+from handlers.mentoring import commands as mentoring
+from handlers.privacy import listeners as privacy
+from handlers.reports import listeners as reports
 from handlers.roles import editors
+from handlers.roles import listeners as admin
 from handlers.wiring import Wiring
 from storage.db import Database
 

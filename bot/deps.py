@@ -8,9 +8,9 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.domain.policy import Action, Role, may
-from bot.notify import Notifier
-from bot.services import roles
+from bot.delivery.notify import Notifier
+from bot.roles import grants as roles
+from bot.roles.policy import Action, Role, may
 from storage.db import Database
 
 CONTEXT_KEY = "club"

@@ -15,9 +15,9 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot import events
 from bot.deps import CONTEXT_KEY, Deps
-from bot.domain.policy import Action, Role, may, who_may
-from bot.services import events
+from bot.roles.policy import Action, Role, may, who_may
 from handlers import ids
 from handlers.wiring import Wiring
 

@@ -12,7 +12,7 @@ NUDGES_OFF = "nudges_off"
 FORGET_CONFIRM = "forget_confirm"
 FORGET_CANCEL = "forget_cancel"
 
-# Club meetings (handlers/meetings.py)
+# Club meetings (handlers/meetings/)
 MEETING_GOING = "meeting_rsvp_going"
 MEETING_MAYBE = "meeting_rsvp_maybe"
 MEETING_CANT = "meeting_rsvp_cant"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 # The largest id an INTEGER primary key holds on PostgreSQL; a larger one names nothing.
@@ -37,6 +38,20 @@ def id_pair(value: object) -> tuple[int, int] | None:
     first, colon, second = value.partition(":")
     a, b = record_id(first), record_id(second)
     return (a, b) if colon and a is not None and b is not None else None
+
+
+def moment(value: object) -> datetime | None:
+    """A moment the bot wrote as unix seconds or as ISO 8601 with a zone; else None
+    (including a number no calendar has)."""
+    try:
+        if isinstance(value, str) and _DIGITS.match(value):
+            return datetime.fromtimestamp(int(value), UTC)
+        if isinstance(value, str):
+            found = datetime.fromisoformat(value)
+            return found if found.tzinfo is not None else None
+    except (ValueError, OverflowError, OSError):
+        return None
+    return None
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any] | None:

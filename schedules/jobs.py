@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from bot import events
 from bot.deps import Deps
-from bot.services import events
-from schedules import faq_jobs, meeting_reminders, nudges
+from schedules import encouragement as nudges
+from schedules import faq as faq_jobs
+from schedules import meetings as meeting_reminders
 from schedules import mentoring as mentoring_due
 
 log = logging.getLogger("clubbot.jobs")

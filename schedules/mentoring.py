@@ -8,7 +8,7 @@ the previous one stopped.
 from __future__ import annotations
 
 from bot.deps import Deps
-from bot.services import mentoring_delivery
+from bot.mentoring import delivery as mentoring_delivery
 
 
 def move_on_offers_and_check_in(deps: Deps) -> None:

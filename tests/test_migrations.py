@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 
 from storage import migrate
 from storage.db import Database
-from storage.models import Base
+from storage.schema import Base
 
 
 def test_migrations_match_the_models(db: Database) -> None:

@@ -17,8 +17,8 @@ from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 
+from bot import events
 from bot.deps import CONTEXT_KEY, Deps
-from bot.services import events
 
 log = logging.getLogger("clubbot.edge")
 

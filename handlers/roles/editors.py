@@ -1,6 +1,6 @@
 """Naming the FAQ's editors: `/club faq editors add|remove|list @person`.
 
-Editing the FAQ is its own right, separate from mentoring (bot.domain.policy).
+Editing the FAQ is its own right, separate from mentoring (bot.roles.policy).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.content import roles as say
 from bot.deps import Deps
-from bot.domain.policy import Action
-from bot.services import roles
-from bot.services.roles import RoleChange
+from bot.roles import grants as roles
+from bot.roles.grants import RoleChange
+from bot.roles.policy import Action
 from handlers.commands import CommandCall, CommandRouter, Subcommand
 from handlers.parsing import user_mentions
 from handlers.wiring import Wiring

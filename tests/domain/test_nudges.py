@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.domain.nudges import (
+from bot.encouragement.rules import (
     PATH_STEPS,
     Nudge,
     NudgeKind,
@@ -18,7 +18,7 @@ from bot.domain.nudges import (
     next_step,
     plan_nudges,
 )
-from bot.domain.quiet_hours import WorkingHours
+from bot.quiet_hours import WorkingHours
 
 # Tuesday 2026-03-03 10:00 UTC: 11:00 in Berlin (working), 05:00 in New York (not yet).
 NOW = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.domain.pairing import (
+from bot.mentoring.pairing import (
     MentorProfile,
     MentorRequest,
     RoundPlan,
@@ -19,7 +19,7 @@ from bot.domain.pairing import (
     pair_score,
     rank_mentors,
 )
-from bot.domain.working_hours import working_hours_overlap
+from bot.working_hours import working_hours_overlap
 
 NOW = datetime(2025, 1, 15, 12, tzinfo=UTC)
 LONDON = "Europe/London"

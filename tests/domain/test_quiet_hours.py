@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.domain.quiet_hours import (
+from bot.quiet_hours import (
     WorkingHours,
     describe_local,
     is_blackout,

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.recurrence import (
+from bot.meetings.recurrence import (
     Recurrence,
     Repeat,
     describe,

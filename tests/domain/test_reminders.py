@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.recurrence import Recurrence, Repeat
-from bot.domain.reminders import (
+from bot.meetings.recurrence import Recurrence, Repeat
+from bot.meetings.timing import (
     DEFAULT_OFFSETS,
     ReminderDue,
     decide_late_reminder,

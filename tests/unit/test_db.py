@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from storage.db import SQLITE_BUSY_TIMEOUT_MS, Database, normalise_url
-from storage.models import Member
+from storage.members.models import Member
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.clock import ManualClock
 from bot.content import load_faq_starter
-from bot.domain.faq_fields import validate_entry
-from bot.services import faq_admin
-from bot.services.faq_index import FaqIndex, ensure_seeded
+from bot.faq import manage as faq_admin
+from bot.faq.fields import validate_entry
+from bot.faq.index import FaqIndex, ensure_seeded
 from storage.db import Database
-from storage.models import FaqEntry
+from storage.faq.models import FaqEntry
 
 STARTER_SIZE = len(load_faq_starter())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.faq_small_talk import SmallTalk, small_talk, without_small_talk
+from bot.faq.small_talk import SmallTalk, small_talk, without_small_talk
 
 
 @pytest.mark.parametrize("text", ["hi", "Hello!", "hey there", "Good morning :wave:", "hiya 👋"])

@@ -8,10 +8,10 @@ from typing import Any
 
 from bot.content.path import PATH_STEPS, next_step
 from bot.emulator.blockkit import check_view
-from bot.services.home import ClubHealth, HomeData, MeetingLine
+from bot.home.contents import ClubHealth, HomeData, MeetingLine
 from handlers import ids
-from handlers.views.home import attendance_bar, clip, home_view, lines_within
-from storage.repositories.reports import OccurrenceAttendance, QuestionCounts, QuestionRow
+from handlers.home.views import attendance_bar, clip, home_view, lines_within
+from storage.reports.queries import OccurrenceAttendance, QuestionCounts, QuestionRow
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 HUGE = "<!channel> " + "a very long question & more " * 200

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from handlers.meetings import read_schedule_form
+from handlers.meetings.forms import read_schedule_form
 
 
 def _values(**picked: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.domain.policy import (
+from bot.roles.policy import (
     Action,
     Role,
     can_remove_organiser,

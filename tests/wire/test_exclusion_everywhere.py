@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.local import CLUB, MARCO, MEI, NINA, OLIVIA, SAM, LocalClub, Person
 from handlers import ids
-from storage.models.meetings import Meeting
+from storage.meetings.models import Meeting
 
 MEETUP = '"Spring meetup" 2026-12-03 15:00 <#C0CLUB|social-media-club>'
 

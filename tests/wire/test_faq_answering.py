@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from bot.local import CLUB, MEI, NINA, OLIVIA, RANDOM, SAM, LocalClub
-from storage.models import FaqEntry, FaqQuestion, PathStepReached
+from storage.faq.models import FaqEntry, FaqQuestion
+from storage.path.models import PathStepReached
 
 
 def posts(club: LocalClub, channel: str | None = None) -> list[dict[str, Any]]:

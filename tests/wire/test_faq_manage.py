@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bot import cli
+from bot.cli import main as cli
 from bot.content import load_faq_starter
 from bot.emulator.api.files import share_file
+from bot.faq import manage as faq_admin
 from bot.local import MEI, NINA, OLIVIA, LocalClub
-from bot.services import faq_admin
-from storage.models import FaqEntry
+from storage.faq.models import FaqEntry
 
 
 def snapshot(club: LocalClub) -> list[tuple[Any, ...]]:
@@ -37,7 +37,7 @@ def last_text(club: LocalClub) -> str:
 
 
 def make_editor(club: LocalClub, user_id: str) -> None:
-    from storage.repositories import members
+    from storage.members import queries as members
 
     assert club.db is not None
     with club.db.transaction() as session:

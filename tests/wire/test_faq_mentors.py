@@ -7,7 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 from bot.local import CLUB, MEI, MENTORS, NINA, OLIVIA, PRIYA, SAM, LocalClub
-from storage.models import FaqEntry, FaqQuestion, RoleGrant
+from storage.faq.models import FaqEntry, FaqQuestion
+from storage.members.models import RoleGrant
 
 UNKNOWN = "what is the wifi password for the blog meeting room"
 
@@ -25,7 +26,7 @@ def make_mentor(club: LocalClub, user_id: str, *more_roles: str) -> None:
     assert club.db is not None
     now = club.clock.now()
     with club.db.transaction() as session:
-        from storage.repositories import members
+        from storage.members import queries as members
 
         for role in ("mentor", *more_roles):
             members.grant(session, user_id, role, by=OLIVIA.user_id, now=now)

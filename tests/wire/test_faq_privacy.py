@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.local import CLUB, MENTORS, NINA, OLIVIA, SAM, LocalClub
 from handlers import ids
-from storage.models import FaqEntry, FaqQuestion, FaqVote
+from storage.faq.models import FaqEntry, FaqQuestion, FaqVote
 
 
 def counts(club: LocalClub, entry_id: int) -> tuple[int, int, int]:

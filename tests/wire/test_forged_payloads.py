@@ -26,10 +26,10 @@ from bot.clock import ManualClock
 from bot.emulator.sender import Delivery
 from bot.local import CLUB, MARCO, MEI, NINA, OLIVIA, PRIYA, SAM, LocalClub, Person
 from handlers import ids
-from handlers.views import faq as faq_views
-from storage.models import FaqQuestion
-from storage.models.meetings import Meeting
-from storage.models.mentoring import MentorOffer, Pairing, PairingRound
+from handlers.faq import views as faq_views
+from storage.faq.models import FaqQuestion
+from storage.meetings.models import Meeting
+from storage.mentoring.models import MentorOffer, Pairing, PairingRound
 
 HUGE = "99999999999999999999999"
 BROKEN = '{"mode": "edit", "entry_id": '

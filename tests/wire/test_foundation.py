@@ -13,8 +13,8 @@ from slack_sdk.http_retry import builtin_handlers
 
 from bot.clock import ManualClock
 from bot.local import CLUB, MEI, NINA, OLIVIA, LocalClub
-from bot.services import roles
-from storage.models import Member
+from bot.roles import grants as roles
+from storage.members.models import Member
 
 
 def response_posts(club: LocalClub) -> list[dict[str, Any]]:

@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 from bot.emulator.sender import Delivery
 from bot.local import CLUB, MARCO, MEI, NINA, OLIVIA, SAM, LocalClub
 from handlers import ids
-from storage.models import FaqQuestion, Member, NudgeSetting
-from storage.models.meetings import Meeting, Rsvp
-from storage.models.mentoring import MentorRequestRow
-from storage.repositories import progress
+from storage.encouragement.models import NudgeSetting
+from storage.faq.models import FaqQuestion
+from storage.meetings.models import Meeting, Rsvp
+from storage.members.models import Member
+from storage.mentoring.models import MentorRequestRow
+from storage.path import queries as progress
 
 MEETUP = '"Spring meetup" 2026-12-03 15:00 weekly <#C0CLUB|social-media-club>'
 

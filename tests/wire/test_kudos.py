@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.encouragement import kudos
 from bot.local import CLUB, MARCO, NINA, LocalClub
-from bot.services import kudos
-from storage.models import Kudos
+from storage.encouragement.models import Kudos
 
 
 def kudos_rows(club: LocalClub) -> int:

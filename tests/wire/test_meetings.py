@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 from bot.deps import Deps
 from bot.local import CLUB, MEI, NINA, OLIVIA, PRIYA, SAM, LocalClub
 from handlers import ids
-from schedules.meeting_reminders import send_meeting_reminders
+from schedules.meetings import send_meeting_reminders
 from storage.db import Database
-from storage.models.meetings import Attendance, Meeting, Rsvp, SentReminder
-from storage.repositories import meetings as meeting_repo
-from storage.repositories.progress import steps_of
+from storage.meetings import queries as meeting_repo
+from storage.meetings.models import Attendance, Meeting, Rsvp, SentReminder
+from storage.path.queries import steps_of
 
 BOOK_CLUB = '"Book club" 2026-12-03 15:00 <#C0CLUB|social-media-club>'
 

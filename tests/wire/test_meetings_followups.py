@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from bot.local import MEI, NINA, OLIVIA, SAM, LocalClub
 from handlers import ids
-from handlers.views import meetings as views
-from storage.models.meetings import Attendance, AttendancePrompt, MeetingDmOptOut, Rsvp
+from handlers.meetings import views
+from storage.meetings.models import Attendance, AttendancePrompt, MeetingDmOptOut, Rsvp
 from tests.wire.test_meetings import (
     DAY_BEFORE,
     HOUR_BEFORE,
@@ -46,7 +46,7 @@ def home_with_meeting_buttons(club: LocalClub, user: str, meeting_id: int) -> di
 
 
 def _snapshot(club: LocalClub, meeting_id: int) -> Any:
-    from bot.services.meetings import get_meeting
+    from bot.meetings.planning import get_meeting
 
     deps = club.bot.deps
     return get_meeting(deps.db, meeting_id, deps.clock.now(), deps.settings.reminder_offsets)
@@ -289,7 +289,7 @@ def test_no_retry_once_the_meeting_has_started(club: LocalClub) -> None:
 
 
 def test_a_retry_is_taken_by_one_instance_only(club: LocalClub) -> None:
-    from bot.services import reminders
+    from bot.meetings import reminders
 
     schedule(club)
     club.emulator.fail_next("chat.postMessage", "internal_error")

@@ -13,14 +13,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.domain.policy import Role
 from bot.local import CLUB, MARCO, MEI, MENTORS, NINA, OLIVIA, PRIYA, SAM, LocalClub, Person
-from bot.services import mentoring, privacy, roles
-from bot.services.mentoring_outbox import Outbox
+from bot.mentoring import mentors as mentoring
+from bot.mentoring.outbox import Outbox
+from bot.privacy import choices as privacy
+from bot.roles import grants as roles
+from bot.roles.policy import Role
 from handlers import ids
-from handlers.views.mentoring import request_mentor_block
-from storage.models import Member
-from storage.models.mentoring import (
+from handlers.mentoring.views import request_mentor_block
+from storage.members.models import Member
+from storage.mentoring.models import (
     MentorOffer,
     MentorProfileRow,
     MentorRequestRow,
@@ -28,7 +30,7 @@ from storage.models.mentoring import (
     Pairing,
     PairingRound,
 )
-from storage.repositories import progress
+from storage.path import queries as progress
 
 
 def opened_views(club: LocalClub) -> list[dict[str, Any]]:

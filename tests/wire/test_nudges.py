@@ -6,13 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot import cli
+from bot.cli import main as cli
 from bot.local import MARCO, MEI, NINA, OLIVIA, PRIYA, LocalClub
 from handlers import ids
-from storage.models import ClubCounter, Member, SentNudge
-from storage.models.faq import FaqEntry, FaqQuestion
-from storage.models.meetings import Holiday
-from storage.repositories import members, progress
+from storage.encouragement.models import ClubCounter, SentNudge
+from storage.faq.models import FaqEntry, FaqQuestion
+from storage.meetings.models import Holiday
+from storage.members import queries as members
+from storage.members.models import Member
+from storage.path import queries as progress
 
 TEN_MINUTES = timedelta(minutes=10)
 
@@ -166,7 +168,7 @@ def test_kudos_a_month_active_and_a_helpful_answer_are_milestones(club: LocalClu
 
 
 def test_mentors_are_reminded_of_a_request_waiting_on_them(club: LocalClub) -> None:
-    mentoring = pytest.importorskip("storage.models.mentoring")  # the pairing feature's tables
+    mentoring = pytest.importorskip("storage.mentoring.models")  # the pairing feature's tables
     MentorOffer, MentorRequestRow = mentoring.MentorOffer, mentoring.MentorRequestRow
     assert club.db is not None
     now = club.clock.now()

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from bot.local import CLUB, MEI, NINA, OLIVIA, PRIYA, LocalClub
 from handlers import ids
-from storage.models import (
-    ClubCounter,
-    Kudos,
-    Member,
-    NudgeSetting,
-    PathStepReached,
-    RoleGrant,
-    SentNudge,
-    WelcomeSent,
-)
+from storage.encouragement.models import ClubCounter, Kudos, NudgeSetting, SentNudge, WelcomeSent
+from storage.members.models import Member, RoleGrant
+from storage.path import queries as progress
+from storage.path.models import PathStepReached
 from storage.privacy import forget_person
-from storage.repositories import progress
 
 
 def rows_about(club: LocalClub, user: str) -> dict[str, int]:

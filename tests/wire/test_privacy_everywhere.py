@@ -12,11 +12,13 @@ from sqlalchemy.types import JSON
 
 from bot.local import CLUB, MARCO, MEI, NINA, OLIVIA, SAM, LocalClub
 from handlers import ids
-from storage.models import Base, ClubCounter, FaqEntry, FaqQuestion, Kudos, SentNudge
-from storage.models.home import PublishedHome
-from storage.models.meetings import Attendance, Meeting, Rsvp
-from storage.models.mentoring import Pairing
-from storage.models.progress import PathStepReached
+from storage.encouragement.models import ClubCounter, Kudos, SentNudge
+from storage.faq.models import FaqEntry, FaqQuestion
+from storage.home.models import PublishedHome
+from storage.meetings.models import Attendance, Meeting, Rsvp
+from storage.mentoring.models import Pairing
+from storage.path.models import PathStepReached
+from storage.schema import Base
 
 MEETUP = '"Spring meetup" 2026-12-03 15:00 <#C0CLUB|social-media-club>'
 WEEKLY = "\"Weekly clinic\" 2026-12-03 15:00 weekly <#C0CLUB|social-media-club>"

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.local import CLUB, NINA, OLIVIA, PRIYA, LocalClub
 from handlers import ids
-from storage.repositories import progress
+from storage.path import queries as progress
 
 
 def last_response(club: LocalClub) -> dict[str, Any]:

@@ -11,15 +11,17 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from bot import cli
+from bot.cli import main as cli
 from bot.clock import ManualClock
 from bot.local import MARCO, NINA, OLIVIA, SAM, LocalClub
-from bot.services import reports
+from bot.reports import report as reports
 from storage.db import Database
-from storage.models import FaqQuestion, Kudos, Member, SentNudge
-from storage.models.meetings import Attendance, Meeting
-from storage.models.mentoring import MentorRequestRow, Pairing
-from storage.report_xlsx import QUESTION_COLUMNS, SHEETS
+from storage.encouragement.models import Kudos, SentNudge
+from storage.faq.models import FaqQuestion
+from storage.meetings.models import Attendance, Meeting
+from storage.members.models import Member
+from storage.mentoring.models import MentorRequestRow, Pairing
+from storage.reports.xlsx import QUESTION_COLUMNS, SHEETS
 
 
 def last_response_text(club: LocalClub) -> str:
@@ -152,7 +154,7 @@ def test_an_empty_club_still_gives_a_valid_workbook_with_headers_and_charts(
     db: Database, clock: ManualClock, tmp_path: Path
 ) -> None:
     with db.transaction() as session:
-        from storage.models import FaqEntry
+        from storage.faq.models import FaqEntry
 
         session.query(FaqEntry).delete()
     built = reports.build_report(db, clock.now())

@@ -16,13 +16,14 @@ from openpyxl import load_workbook
 
 from bot.clock import ManualClock
 from bot.emulator.api.files import share_file
+from bot.faq import manage as faq_admin
 from bot.local import MARCO, MEI, NINA, OLIVIA, PRIYA, LocalClub, Person
-from bot.services import faq_admin, roles
+from bot.roles import grants as roles
 from handlers import ids
-from handlers.views import faq as faq_views
+from handlers.faq import views as faq_views
 from storage import migrate
 from storage.db import Database
-from storage.repositories import members
+from storage.members import queries as members
 
 Tables = Callable[[LocalClub], dict[str, list[tuple[object, ...]]]]
 

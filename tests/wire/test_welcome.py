@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.local import CLUB, NINA, RANDOM, SAM, LocalClub
-from storage.models import ClubCounter, WelcomeSent
-from storage.models.meetings import Meeting
-from storage.repositories import members, progress
+from storage.encouragement.models import ClubCounter, WelcomeSent
+from storage.meetings.models import Meeting
+from storage.members import queries as members
+from storage.path import queries as progress
 
 
 def dms(club: LocalClub, user: str) -> list[str]:

@@ -15,11 +15,14 @@ from typing import Any
 
 import pytest
 
+from bot import events
 from bot.edge import replay
 from bot.emulator.sender import FORM, JSON
+from bot.encouragement import kudos
+from bot.faq import asking as faq
 from bot.local import CLUB, MARCO, MENTORS, NINA, RANDOM, LocalClub
-from bot.services import events, faq, kudos
-from storage.models import Kudos, ProcessedEvent
+from storage.encouragement.models import Kudos
+from storage.members.models import ProcessedEvent
 
 
 def kudos_rows(club: LocalClub) -> int:

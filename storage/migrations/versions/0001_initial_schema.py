@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.models.base
+import storage.base
 
 
 revision: str = '0001'
@@ -33,9 +33,9 @@ def upgrade() -> None:
     sa.Column('answer', sa.Text(), nullable=False),
     sa.Column('tags', sa.String(length=400), nullable=False),
     sa.Column('last_edited_by', sa.String(length=32), nullable=True),
-    sa.Column('created_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('verified_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('verified_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('times_used', sa.Integer(), nullable=False),
     sa.Column('helpful_count', sa.Integer(), nullable=False),
     sa.Column('not_helpful_count', sa.Integer(), nullable=False),
@@ -44,7 +44,7 @@ def upgrade() -> None:
     op.create_table('faq_state',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('seeded_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('seeded_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_faq_state'))
     )
     op.create_table('kudos',
@@ -52,7 +52,7 @@ def upgrade() -> None:
     sa.Column('giver_id', sa.String(length=32), nullable=False),
     sa.Column('receiver_id', sa.String(length=32), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('given_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('given_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kudos'))
     )
     with op.batch_alter_table('kudos', schema=None) as batch_op:
@@ -61,14 +61,14 @@ def upgrade() -> None:
 
     op.create_table('meeting_dm_opt_outs',
     sa.Column('user_id', sa.String(length=32), nullable=False),
-    sa.Column('opted_out_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('opted_out_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_meeting_dm_opt_outs'))
     )
     op.create_table('meeting_holidays',
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('added_by', sa.String(length=32), nullable=True),
-    sa.Column('added_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('added_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('day', name=op.f('pk_meeting_holidays'))
     )
     op.create_table('meetings',
@@ -84,13 +84,13 @@ def upgrade() -> None:
     sa.Column('location', sa.String(length=500), nullable=False),
     sa.Column('reminder_offsets', sa.String(length=200), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('created_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('announcement_channel', sa.String(length=32), nullable=True),
     sa.Column('announcement_ts', sa.String(length=32), nullable=True),
-    sa.Column('reminders_checked_until', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('next_reminder_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('attendance_prompt_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reminders_checked_until', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_reminder_at', storage.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('attendance_prompt_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('announcement_stale', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meetings'))
     )
@@ -102,9 +102,9 @@ def upgrade() -> None:
     sa.Column('user_id', sa.String(length=32), nullable=False),
     sa.Column('display_name', sa.String(length=200), nullable=False),
     sa.Column('tz', sa.String(length=64), nullable=False),
-    sa.Column('first_seen_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_active_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('profile_fetched_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('first_seen_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_active_at', storage.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('profile_fetched_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('excluded', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_members'))
     )
@@ -113,34 +113,34 @@ def upgrade() -> None:
     sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('label', sa.String(length=80), nullable=False),
     sa.Column('added_by', sa.String(length=32), nullable=True),
-    sa.Column('added_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('added_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_topics')),
     sa.UniqueConstraint('key', name=op.f('uq_mentor_topics_key'))
     )
     op.create_table('nudge_schedule',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('last_planned_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_planned_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_nudge_schedule'))
     )
     op.create_table('once_notices',
     sa.Column('key', sa.String(length=64), nullable=False),
-    sa.Column('claimed_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_once_notices'))
     )
     op.create_table('pairing_rounds',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_by', sa.String(length=32), nullable=True),
-    sa.Column('created_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('plan', sa.JSON(), nullable=False),
     sa.Column('total_score', sa.Double(), nullable=False),
-    sa.Column('confirmed_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('confirmed_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('confirmed_by', sa.String(length=32), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pairing_rounds'))
     )
     op.create_table('processed_events',
     sa.Column('event_id', sa.String(length=64), nullable=False),
-    sa.Column('received_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('event_id', name=op.f('pk_processed_events'))
     )
     with op.batch_alter_table('processed_events', schema=None) as batch_op:
@@ -149,12 +149,12 @@ def upgrade() -> None:
     op.create_table('published_homes',
     sa.Column('user_id', sa.String(length=32), nullable=False),
     sa.Column('view_hash', sa.String(length=64), nullable=False),
-    sa.Column('published_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_published_homes'))
     )
     op.create_table('welcomes_sent',
     sa.Column('user_id', sa.String(length=32), nullable=False),
-    sa.Column('sent_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_welcomes_sent'))
     )
     op.create_table('faq_questions',
@@ -165,20 +165,20 @@ def upgrade() -> None:
     sa.Column('asker', sa.String(length=32), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('via', sa.String(length=12), nullable=False),
-    sa.Column('asked_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('asked_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('entry_id', sa.Integer(), nullable=True),
     sa.Column('confidence', sa.Double(), nullable=True),
     sa.Column('reply_ts', sa.String(length=32), nullable=True),
     sa.Column('offered_entries', sa.String(length=200), nullable=False),
-    sa.Column('escalated_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('escalated_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('escalated_by', sa.String(length=32), nullable=True),
     sa.Column('mentors_post_ts', sa.String(length=32), nullable=True),
-    sa.Column('mentors_post_due_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_raised_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('mentors_post_due_at', storage.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_raised_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('answered_by', sa.String(length=32), nullable=True),
     sa.Column('mentor_answer', sa.Text(), nullable=True),
-    sa.Column('answered_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('saved_entry_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['entry_id'], ['faq_entries.id'], name=op.f('fk_faq_questions_entry_id_faq_entries'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['saved_entry_id'], ['faq_entries.id'], name=op.f('fk_faq_questions_saved_entry_id_faq_entries'), ondelete='SET NULL'),
@@ -195,7 +195,7 @@ def upgrade() -> None:
     sa.Column('entry_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.String(length=32), nullable=False),
     sa.Column('helpful', sa.Boolean(), nullable=False),
-    sa.Column('voted_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('voted_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['entry_id'], ['faq_entries.id'], name=op.f('fk_faq_votes_entry_id_faq_entries'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_faq_votes')),
     sa.UniqueConstraint('entry_id', 'user_id', name=op.f('uq_faq_votes_entry_id_user_id'))
@@ -206,10 +206,10 @@ def upgrade() -> None:
     op.create_table('meeting_attendance',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
-    sa.Column('occurrence_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurrence_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.String(length=32), nullable=True),
     sa.Column('marked_by', sa.String(length=32), nullable=True),
-    sa.Column('marked_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('marked_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_attendance_meeting_id_meetings'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_attendance')),
     sa.UniqueConstraint('meeting_id', 'occurrence_at', 'user_id', name=op.f('uq_meeting_attendance_meeting_id_occurrence_at_user_id'))
@@ -217,8 +217,8 @@ def upgrade() -> None:
     op.create_table('meeting_attendance_prompts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
-    sa.Column('occurrence_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('asked_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurrence_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('asked_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_attendance_prompts_meeting_id_meetings'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_attendance_prompts')),
     sa.UniqueConstraint('meeting_id', 'occurrence_at', name=op.f('uq_meeting_attendance_prompts_meeting_id_occurrence_at'))
@@ -226,10 +226,10 @@ def upgrade() -> None:
     op.create_table('meeting_reminders_sent',
     sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
-    sa.Column('occurrence_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurrence_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('offset_seconds', sa.Integer(), nullable=False),
-    sa.Column('due_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('decided_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('outcome', sa.String(length=12), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_reminders_sent_meeting_id_meetings'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_meeting_reminders_sent'))
@@ -242,7 +242,7 @@ def upgrade() -> None:
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.String(length=32), nullable=True),
     sa.Column('answer', sa.String(length=8), nullable=False),
-    sa.Column('answered_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_rsvps_meeting_id_meetings'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_rsvps')),
     sa.UniqueConstraint('meeting_id', 'user_id', name=op.f('uq_meeting_rsvps_meeting_id_user_id'))
@@ -252,7 +252,7 @@ def upgrade() -> None:
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('local_date', sa.Date(), nullable=False),
     sa.Column('skipped_by', sa.String(length=32), nullable=True),
-    sa.Column('skipped_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('skipped_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_skips_meeting_id_meetings'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_skips')),
     sa.UniqueConstraint('meeting_id', 'local_date', name=op.f('uq_meeting_skips_meeting_id_local_date'))
@@ -262,10 +262,10 @@ def upgrade() -> None:
     sa.Column('topics', sa.JSON(), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('paused', sa.Boolean(), nullable=False),
-    sa.Column('paused_until', storage.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('signed_up_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_offered_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('paused_until', storage.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('signed_up_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_offered_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['members.user_id'], name=op.f('fk_mentor_profiles_user_id_members'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_mentor_profiles'))
     )
@@ -278,10 +278,10 @@ def upgrade() -> None:
     sa.Column('allow_repeat', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('open_for', sa.String(length=32), nullable=True),
-    sa.Column('stalled_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('stalled_at', storage.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.String(length=32), nullable=True),
-    sa.Column('closed_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['mentee_id'], ['members.user_id'], name=op.f('fk_mentor_requests_mentee_id_members'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_requests')),
     sa.UniqueConstraint('open_for', name=op.f('uq_mentor_requests_open_for'))
@@ -292,7 +292,7 @@ def upgrade() -> None:
     op.create_table('nudge_settings',
     sa.Column('user_id', sa.String(length=32), nullable=False),
     sa.Column('opted_out', sa.Boolean(), nullable=False),
-    sa.Column('changed_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('changed_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['members.user_id'], name=op.f('fk_nudge_settings_user_id_members'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_nudge_settings'))
     )
@@ -300,7 +300,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.String(length=32), nullable=False),
     sa.Column('step', sa.String(length=40), nullable=False),
-    sa.Column('reached_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reached_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('source', sa.String(length=12), nullable=False),
     sa.Column('recorded_by', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['members.user_id'], name=op.f('fk_path_steps_reached_user_id_members'), ondelete='CASCADE'),
@@ -312,7 +312,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.String(length=32), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('granted_by', sa.String(length=32), nullable=True),
-    sa.Column('granted_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('granted_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['members.user_id'], name=op.f('fk_role_grants_user_id_members'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_role_grants')),
     sa.UniqueConstraint('user_id', 'role', name=op.f('uq_role_grants_user_id_role'))
@@ -322,7 +322,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.String(length=32), nullable=False),
     sa.Column('key', sa.String(length=120), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('sent_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', storage.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['members.user_id'], name=op.f('fk_sent_nudges_user_id_members'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sent_nudges')),
     sa.UniqueConstraint('user_id', 'key', name=op.f('uq_sent_nudges_user_id_key'))
@@ -340,9 +340,9 @@ def upgrade() -> None:
     sa.Column('reasons', sa.String(length=500), nullable=False),
     sa.Column('source', sa.String(length=10), nullable=False),
     sa.Column('offered_by', sa.String(length=32), nullable=True),
-    sa.Column('offered_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('answered_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('offered_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('channel_id', sa.String(length=32), nullable=True),
     sa.Column('message_ts', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['request_id'], ['mentor_requests.id'], name=op.f('fk_mentor_offers_request_id_mentor_requests'), ondelete='CASCADE'),
@@ -361,16 +361,16 @@ def upgrade() -> None:
     sa.Column('mentor_id', sa.String(length=32), nullable=False),
     sa.Column('mentee_id', sa.String(length=32), nullable=False),
     sa.Column('status', sa.String(length=8), nullable=False),
-    sa.Column('started_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('ended_by', sa.String(length=32), nullable=True),
     sa.Column('end_reason', sa.String(length=60), nullable=True),
     sa.Column('channel_id', sa.String(length=32), nullable=True),
-    sa.Column('checkin_due_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('checkin_sent_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checkin_due_at', storage.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checkin_sent_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('checkin_ts', sa.String(length=32), nullable=True),
     sa.Column('checkins_sent', sa.Integer(), nullable=False),
-    sa.Column('met_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('met_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['request_id'], ['mentor_requests.id'], name=op.f('fk_pairings_request_id_mentor_requests'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pairings')),
     sa.UniqueConstraint('request_id', name=op.f('uq_pairings_request_id'))

@@ -1,0 +1,262 @@
+"""Encouragement nudges: build each person's state from the database, plan with the
+pure rules (bot.encouragement.rules), send, and remember what went out.
+
+A nudge key is inserted first and the DM sent inside the same transaction: if
+Slack refuses, the insert rolls back and a later run tries again; if two runs
+race, the unique (user, key) lets only one of them send.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.content import messages
+from bot.content.path import step
+from bot.deps import Deps
+from bot.encouragement.rules import Nudge, NudgeKind, NudgePolicy, PersonState, Skip, plan_nudges
+from bot.quiet_hours import WorkingHours
+from handlers.encouragement.views.nudges import nudge_blocks, nudge_fallback
+from storage.db import Database
+from storage.encouragement import club_facts
+from storage.encouragement import queries as repo
+from storage.members.models import Member
+from storage.path.models import PathStepReached
+
+log = logging.getLogger("clubbot.nudges")
+
+# Nudges are planned at most this often; each goes out within this long of the
+# recipient's working day starting.
+PLAN_EVERY = timedelta(minutes=10)
+
+# The domain's milestone names → the wording's milestone kinds.
+MILESTONE_WORDING: dict[str, messages.MilestoneKind] = {
+    "first_helpful": "first_helpful_answer",
+    "month_active": "month_active",
+    "kudos": "kudos_received",
+}
+
+TzOf = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class NudgeSettings:
+    opted_out: bool
+    excluded: bool
+    last_nudge_at: datetime | None
+    sent_count: int
+
+
+@dataclass
+class RunReport:
+    now: datetime
+    planned: list[Nudge] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    sent: list[Nudge] = field(default_factory=list)
+    not_sent: list[tuple[Nudge, str]] = field(default_factory=list)
+
+
+def policy_for(settings: Settings) -> NudgePolicy:
+    return NudgePolicy(
+        cap_period=settings.nudge_cap, inactive_after=settings.inactive_after, hours=WorkingHours()
+    )
+
+
+# --- settings -------------------------------------------------------------------------
+
+
+def nudge_settings(db: Database, user_id: str) -> NudgeSettings:
+    with db.transaction() as session:
+        member = session.get(Member, user_id)
+        sent = repo.nudges_sent_to(session, user_id)
+        return NudgeSettings(
+            opted_out=repo.is_opted_out(session, user_id),
+            excluded=bool(member and member.excluded),
+            last_nudge_at=sent[-1].sent_at if sent else None,
+            sent_count=len(sent),
+        )
+
+
+def set_nudges(db: Database, user_id: str, on: bool, now: datetime) -> bool:
+    """Turn nudges on or off for a person; False when nothing changed."""
+    with db.transaction() as session:
+        return repo.set_opted_out(session, user_id, not on, now)
+
+
+# --- state ----------------------------------------------------------------------------
+
+
+def _people_on_the_path(session: Session, waiting: Iterable[str]) -> list[str]:
+    on_path = set(session.scalars(select(PathStepReached.user_id).distinct()))
+    return sorted(on_path | set(waiting))
+
+
+def load_states(
+    db: Database, now: datetime, tz_of: TzOf | None = None, only: str | None = None
+) -> tuple[list[PersonState], frozenset[date]]:
+    """Everyone the rules should consider, as of `now`, plus the club's blackout dates.
+
+    `tz_of` fetches a time zone from Slack (cached); without it the cached zone is used.
+    """
+    with db.transaction() as session:
+        waiting = club_facts.waiting_requests(session)
+        people = [only] if only else _people_on_the_path(session, waiting)
+    zones = {user: tz_of(user) for user in people} if tz_of else {}
+    with db.transaction() as session:
+        blackout = club_facts.blackout_dates(session)
+        helpful = club_facts.helpful_answers(session)
+        kudos = repo.kudos_received(session, people)
+        opted_out = repo.opted_out_users(session)
+        sent = repo.sent_keys(session, people)
+        last_sent = repo.last_nudge_at(session, people)
+        rows = session.execute(
+            select(PathStepReached.user_id, PathStepReached.step, PathStepReached.reached_at)
+            .where(PathStepReached.user_id.in_(people))
+        ).all()
+        reached: dict[str, dict[str, datetime]] = {}
+        for user_id, key, at in rows:
+            reached.setdefault(user_id, {})[key] = at
+        states = []
+        for user_id in people:
+            member = session.get(Member, user_id)
+            if member is None:
+                continue
+            steps = reached.get(user_id, {})
+            states.append(
+                PersonState(
+                    user_id=user_id,
+                    tz=zones.get(user_id) or member.tz or "UTC",
+                    joined_at=steps.get("joined", member.first_seen_at),
+                    last_active_at=member.last_active_at,
+                    steps_done=frozenset(steps),
+                    step_reached_at=steps,
+                    helpful_answers=helpful.get(user_id, 0),
+                    kudos_received=kudos.get(user_id, 0),
+                    opted_out=user_id in opted_out,
+                    excluded=member.excluded,
+                    sent_keys=frozenset(sent.get(user_id, set())),
+                    last_nudge_at=last_sent.get(user_id),
+                    waiting_requests=tuple(waiting.get(user_id, ())),
+                )
+            )
+    return states, blackout
+
+
+# --- wording --------------------------------------------------------------------------
+
+
+def wording(nudge: Nudge) -> str:
+    """What the nudge says (mrkdwn, without the opt-out footer)."""
+    details = nudge.details
+    if nudge.kind is NudgeKind.STEP_REACHED:
+        upcoming = details.get("next_step")
+        return messages.step_congratulation(
+            step(details["step"]), step(upcoming) if upcoming else None, int(details["steps_done"])
+        )
+    if nudge.kind is NudgeKind.MILESTONE:
+        kind = MILESTONE_WORDING[details["milestone"]]
+        if kind == "kudos_received":
+            return messages.milestone_text(kind, user_id=nudge.user_id, count=details["kudos"])
+        return messages.milestone_text(kind, user_id=nudge.user_id)
+    if nudge.kind is NudgeKind.INACTIVE:
+        upcoming = details.get("next_step")
+        return messages.inactivity_nudge(
+            nudge.user_id, step(upcoming) if upcoming else None, with_footer=False
+        )
+    return messages.mentor_waiting_reminder(1 + int(details.get("others_waiting", "0")))
+
+
+# --- running --------------------------------------------------------------------------
+
+
+def run(
+    deps: Deps, *, dry_run: bool = False, only: str | None = None, now: datetime | None = None
+) -> RunReport:
+    """Plan nudges for everyone (or one person) and send them unless `dry_run`."""
+    now = now or deps.clock.now()
+    tz_of = None if dry_run else (lambda user: deps.notifier.profile(user).tz)
+    return run_on(deps.db, now, policy_for(deps.settings), tz_of, None if dry_run else deps, only)
+
+
+def run_on(
+    db: Database,
+    now: datetime,
+    policy: NudgePolicy,
+    tz_of: TzOf | None,
+    sender: Deps | None,
+    only: str | None = None,
+) -> RunReport:
+    states, blackout = load_states(db, now, tz_of, only)
+    planned, skipped = plan_nudges(states, policy, now, blackout)
+    report = RunReport(now=now, planned=planned, skipped=skipped)
+    if sender is None:
+        return report
+    for nudge in planned:
+        problem = _send(sender, nudge, policy, now)
+        if problem is None:
+            report.sent.append(nudge)
+        else:
+            report.not_sent.append((nudge, problem))
+    return report
+
+
+class _NotDelivered(Exception):
+    """Raised inside the sending transaction so the claimed key rolls back."""
+
+
+def _send(deps: Deps, nudge: Nudge, policy: NudgePolicy, now: datetime) -> str | None:
+    """Claim the key, send, keep the claim only if the message went out. None = sent."""
+    text = wording(nudge)
+    try:
+        with deps.db.transaction() as session:
+            member = session.get(Member, nudge.user_id, with_for_update=True)
+            if member is None or member.excluded or repo.is_opted_out(session, nudge.user_id):
+                return "no longer reachable"
+            last = repo.last_nudge_at(session, [nudge.user_id]).get(nudge.user_id)
+            if last is not None and now - last < policy.cap_period:
+                return "cap: another run nudged them first"
+            if not repo.record_sent(session, nudge.user_id, nudge.key, nudge.kind, now):
+                return "already sent"
+            repo.count(session, repo.NUDGES_SENT)
+            posted = deps.notifier.dm(
+                nudge.user_id, nudge_fallback(text), nudge_blocks(text, nudge.user_id)
+            )
+            if posted is None:
+                raise _NotDelivered("excluded")
+    except _NotDelivered as reason:
+        return str(reason)
+    except SlackApiError as error:
+        code = error.response.get("error") if error.response is not None else "unknown"
+        log.warning("nudge not delivered user=%s key=%s error=%s", nudge.user_id, nudge.key, code)
+        return f"Slack refused: {code}"
+    log.info("nudge sent user=%s key=%s reason=%s", nudge.user_id, nudge.key, nudge.reason)
+    return None
+
+
+def nudge_now(deps: Deps, user_id: str) -> RunReport:
+    """Right after something worth celebrating: try this person at once (same rules)."""
+    try:
+        return run(deps, only=user_id)
+    except Exception:  # a celebration must never break the action that earned it
+        log.exception("immediate nudge failed user=%s", user_id)
+        return RunReport(now=deps.clock.now())
+
+
+def tick(deps: Deps) -> None:
+    """Due work: plan and send nudges, at most once per PLAN_EVERY across processes."""
+    now = deps.clock.now()
+    with deps.db.transaction() as session:
+        if not repo.claim_planning_slot(session, now, PLAN_EVERY):
+            return
+    report = run(deps, now=now)
+    log.info(
+        "nudges planned=%d sent=%d held=%d", len(report.planned), len(report.sent),
+        len(report.skipped),
+    )

@@ -1,0 +1,56 @@
+"""Welcoming newcomers to the club channel: one DM per person, ever."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from enum import StrEnum
+
+from bot.content import messages
+from bot.deps import Deps
+from storage.encouragement import club_facts
+from storage.encouragement import queries as repo
+from storage.path import queries as steps_repo
+
+log = logging.getLogger("clubbot.welcome")
+
+
+class WelcomeResult(StrEnum):
+    SENT = "sent"
+    ALREADY_WELCOMED = "already_welcomed"
+    NOT_THE_CLUB = "not_the_club"
+    EXCLUDED = "excluded"
+    BOT = "bot"
+
+
+def next_meeting_line(deps: Deps, now: datetime) -> str | None:
+    with deps.db.transaction() as session:
+        meeting = club_facts.next_meeting(session, now)
+    if meeting is None:
+        return None
+    fallback = meeting.starts_at.strftime("%a %d %B %Y, %H:%M UTC")
+    return messages.meeting_line(meeting.title, int(meeting.starts_at.timestamp()), fallback)
+
+
+def welcome(deps: Deps, user_id: str, channel_id: str) -> WelcomeResult:
+    """Someone joined a channel: if it is the club channel, welcome them once."""
+    club = deps.settings.club_channel
+    if club is None or channel_id != club:
+        return WelcomeResult.NOT_THE_CLUB
+    if deps.notifier.profile(user_id).is_bot:
+        return WelcomeResult.BOT
+    now = deps.clock.now()
+    # The step stands even if the DM fails: they did join.
+    with deps.db.transaction() as session:
+        steps_repo.record_step(session, user_id, "joined", now)
+    text = messages.welcome_text(user_id, club, next_meeting_line(deps, now))
+    # Claim first, send inside the same transaction: a failed send rolls the claim back.
+    with deps.db.transaction() as session:
+        if not repo.claim_welcome(session, user_id, now):
+            return WelcomeResult.ALREADY_WELCOMED
+        if deps.notifier.dm(user_id, text) is None:
+            log.info("welcome not sent, person excluded user=%s", user_id)
+            return WelcomeResult.EXCLUDED
+        repo.count(session, repo.WELCOMES_SENT)
+    log.info("welcomed user=%s", user_id)
+    return WelcomeResult.SENT

@@ -1,0 +1,231 @@
+"""Asking the FAQ: decide, claim the message once, say it, count it; and votes.
+
+Slack calls happen through a `deliver` callback *inside* the transaction that claims
+the question: if Slack refuses the message, the claim, the usage count and the path
+step roll back together, so nothing is half-written and the person gets an apology.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.faq.fields import one_line
+from bot.faq.index import index_for
+from bot.faq.match import Decision, FaqMatcher
+from bot.faq.small_talk import without_small_talk
+from storage.db import Database
+from storage.faq import queries as repo
+from storage.faq.models import FaqEntry, FaqQuestion
+from storage.path.queries import record_step
+
+log = logging.getLogger("clubbot.faq")
+
+# Answering uninvited in a public channel must be rarer than in a DM: only when sure.
+CHANNEL_THRESHOLD = 0.6
+SUGGESTIONS_MAX = 3
+# Below this a "did you mean" is a guess on one shared word ("where is the cafeteria" ->
+# "where are the guidelines"): better no suggestion than an odd one.
+SUGGESTION_MIN_CONFIDENCE = 0.05
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+
+
+@dataclass(frozen=True)
+class Asked:
+    channel: str
+    message_ts: str
+    reply_thread_ts: str | None
+    asker: str
+    text: str
+    via: str  # dm, mention, channel, command
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    entry_id: int
+    question: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to say: the entry's answer, or "I don't know yet" with suggestions."""
+
+    question_id: int
+    asker: str
+    channel: str
+    reply_thread_ts: str | None
+    answered: bool
+    entry_id: int | None = None
+    entry_question: str = ""
+    answer: str = ""
+    confidence: float = 0.0
+    suggestions: tuple[Suggestion, ...] = ()
+
+
+Deliver = Callable[[Reply], str | None]  # posts the reply; returns its ts if it has one
+
+
+def question_text(text: str) -> str:
+    """The question as asked, without mentions of the bot and extra spaces."""
+    return one_line(_MENTION.sub(" ", text or ""))
+
+
+def decide(matcher: FaqMatcher, question: str) -> Decision:
+    """The matcher's decision on the question itself: "Hi! ... thanks" left out."""
+    return matcher.decide(without_small_talk(question))
+
+
+def ask(db: Database, asked: Asked, now: datetime, deliver: Deliver) -> Reply | None:
+    """Answer a question once per message. None when it was already claimed, or when a
+    channel question was not confident enough (then the bot stays silent)."""
+    snapshot = index_for(db).current(now)
+    decision = decide(snapshot.matcher, asked.text)
+    best = decision.best
+    if asked.via == "channel":
+        answered = best is not None and best.confidence >= max(
+            CHANNEL_THRESHOLD, snapshot.matcher.threshold
+        )
+    else:
+        answered = decision.answered
+    status = "answered" if answered else ("silent" if asked.via == "channel" else "unknown")
+    try:
+        with db.transaction() as session:
+            question = repo.claim_question(
+                session,
+                FaqQuestion(
+                    channel=asked.channel,
+                    message_ts=asked.message_ts,
+                    reply_thread_ts=asked.reply_thread_ts,
+                    asker=asked.asker,
+                    text=asked.text,
+                    via=asked.via,
+                    asked_at=now,
+                    status=status,
+                    entry_id=best.entry_id if answered and best else None,
+                    confidence=best.confidence if best else None,
+                ),
+            )
+            if status == "silent":
+                # Channel chatter the bot stayed out of: not a question put to it.
+                log.info("channel question left alone question=%d", question.id)
+                return None
+            record_step(session, asked.asker, "first_question", now)
+            reply = _reply(question, answered, best.confidence if best else 0.0)
+            if answered and best is not None:
+                entry = repo.get_entry(session, best.entry_id)
+                assert entry is not None  # the snapshot matches the revision just read
+                reply = _used(reply, entry)
+                question.offer(entry.id)
+            else:
+                reply = replace(reply, suggestions=_suggestions(decision, snapshot.questions))
+                question.offer(*(suggestion.entry_id for suggestion in reply.suggestions))
+            question.reply_ts = deliver(reply)
+            log.info(
+                "question answered=%s question=%d entry=%s confidence=%.3f",
+                answered, question.id, reply.entry_id, reply.confidence,
+            )
+            return reply
+    except IntegrityError:
+        log.info("question already handled channel=%s ts=%s", asked.channel, asked.message_ts)
+        return None
+
+
+def _reply(question: FaqQuestion, answered: bool, confidence: float = 0.0) -> Reply:
+    return Reply(
+        question_id=question.id,
+        asker=question.asker,
+        channel=question.channel,
+        reply_thread_ts=question.reply_thread_ts,
+        answered=answered,
+        confidence=confidence,
+    )
+
+
+def _used(reply: Reply, entry: FaqEntry) -> Reply:
+    """The reply carries this entry's answer, and the entry counts one more use."""
+    entry.times_used += 1
+    return replace(reply, entry_id=entry.id, entry_question=entry.question, answer=entry.answer)
+
+
+def _suggestions(decision: Decision, questions: dict[int, str]) -> tuple[Suggestion, ...]:
+    return tuple(
+        Suggestion(c.entry_id, questions[c.entry_id])
+        for c in decision.candidates[:SUGGESTIONS_MAX]
+        if c.entry_id in questions and c.confidence >= SUGGESTION_MIN_CONFIDENCE
+    )
+
+
+class Refusal(StrEnum):
+    """Why a button on an answer was not taken: it names a question that is gone, was
+    pressed by someone other than the asker, or names an entry not offered there."""
+
+    MISSING = "missing"
+    NOT_ASKER = "not_asker"
+    NOT_OFFERED = "not_offered"
+
+
+def _offered_to(
+    session: Session, question_id: int, entry_id: int, presser: str
+) -> tuple[FaqQuestion, FaqEntry] | Refusal:
+    """The question and entry a button names, if the presser asked that question and the
+    bot offered that entry on it."""
+    question = repo.get_question(session, question_id)
+    if question is None:
+        return Refusal.MISSING
+    if question.asker != presser:
+        return Refusal.NOT_ASKER
+    if entry_id not in question.offered():
+        return Refusal.NOT_OFFERED
+    entry = repo.get_entry(session, entry_id)
+    return (question, entry) if entry is not None else Refusal.MISSING
+
+
+def suggested_answer(
+    db: Database, question_id: int, entry_id: int, presser: str, now: datetime,
+    deliver: Deliver,
+) -> Reply | Refusal:
+    """The asker pressed a "did you mean" button: that entry's answer, counted once used."""
+    with db.transaction() as session:
+        found = _offered_to(session, question_id, entry_id, presser)
+        if isinstance(found, Refusal):
+            return found
+        question, entry = found
+        reply = _used(_reply(question, answered=True), entry)
+        deliver(reply)
+        return reply
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    found: bool
+    helpful: bool
+    changed: bool  # False when the person pressed the same button again
+    phrasing_added: bool = False
+    is_asker: bool = False
+
+
+def vote(
+    db: Database, question_id: int, entry_id: int, user_id: str, helpful: bool, now: datetime
+) -> VoteOutcome | Refusal:
+    """The asker's vote on an entry the bot offered them, changeable. When it helped,
+    their wording becomes a new phrasing of that entry (the matcher learns it)."""
+    with db.transaction() as session:
+        found = _offered_to(session, question_id, entry_id, user_id)
+        if isinstance(found, Refusal):
+            return found
+        question, entry = found
+        previous = repo.vote(session, entry, user_id, helpful, now)
+        added = False
+        if helpful:
+            wording = without_small_talk(question_text(question.text))
+            added = repo.add_phrasing(session, entry, wording, now)
+            if added:
+                repo.bump_revision(session)
+        return VoteOutcome(True, helpful, previous != helpful, added, True)

@@ -1,0 +1,459 @@
+"""FAQ matching: rank FAQ entries for a member's question, with a calibrated confidence.
+
+How an entry is scored
+----------------------
+Every entry is indexed through all its texts (the question, each phrasing, and its tags as
+one extra text); a question is scored against each text and an entry takes the best of its
+texts (max), so one close phrasing is enough and long lists of phrasings do not drown it.
+
+A text's score blends two lexical channels, both bounded to [0, 1] so that the blend and the
+confidence mean the same on a 10-entry club FAQ and on a 5 000-entry one:
+
+* words: BM25 over Snowball stems of the content words (stop words removed), divided by
+  the summed IDF of the question's own terms, so 1 means "every question term found".
+  Question words missing from the index count in that sum, which pulls out-of-scope
+  questions down. An unknown word of 4+ letters is mapped to a known stem one edit away
+  (Damerau, so "blgo" -> "blog"), at a discount.
+* characters: TF-IDF cosine over word-bounded character 3-5-grams, which catches typos,
+  compounds ("pincode"/"pin code") and word forms the stemmer misses.
+
+With an optional `SentenceEncoder` (see `bot.faq.semantic`) a third, embedding cosine
+channel is blended in (`SEMANTIC_WEIGHTS`, word 0.2 / characters 0.2 / embedding 0.6, chosen
+by leave-one-out top-1 on training data), with its own fitted `SEMANTIC_CALIBRATION` and
+`SEMANTIC_THRESHOLD`. Question and texts are embedded from the same normalised words.
+
+Confidence
+----------
+`confidence = sigmoid(w · [score, margin, 1/length] + b)`: score of the entry, its margin
+over the best other entry, and one over the number of distinct content words in the
+question (a one-word question matches by luck more often). All three mean the same on any
+FAQ size; richer features (per-channel scores, agreement between an entry's phrasings,
+share of known words) added nothing on held-out training data and tied the confidence to
+how many phrasings an entry has, so they were left out.
+The weights and `DEFAULT_THRESHOLD` were fitted on training data only (HINT3 train
+splits) by `bench/faq_quality.py --fit`: every training phrasing is asked once with itself
+left out (an in-scope question; positive when the right entry still ranks first) and once
+with its whole entry left out (an out-of-scope question the matcher must abstain on); the
+other bots' training phrasings are asked as off-topic questions too (`--off-topic`), the two
+kinds of out-of-scope question weighing half each, since real out-of-scope questions are not
+all another intent of the same FAQ. The threshold maximises the share handled right on
+those simulated questions. Test sentences are never used. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.faq import normalise as tn
+from bot.faq.semantic import SentenceEncoder, normalise_rows
+
+
+@dataclass(frozen=True)
+class FaqDocument:
+    entry_id: int
+    question: str
+    phrasings: Sequence[str] = ()
+    tags: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: int
+    score: float  # raw retrieval score, 0..1 blend of the channels
+    confidence: float  # calibrated probability that this entry answers the question
+
+
+@dataclass(frozen=True)
+class Decision:
+    answered: bool
+    best: Candidate | None
+    candidates: tuple[Candidate, ...]
+
+
+# What the confidence model sees of a candidate, in this order (see `_features`).
+FEATURES = ("score", "margin", "inverse_length")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic model from match features to confidence; fitted by bench/faq_quality.py."""
+
+    bias: float
+    weights: tuple[float, ...]
+
+    def confidence(self, features: Sequence[float]) -> float:
+        z = self.bias + sum(w * f for w, f in zip(self.weights, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Channel blend; the lexical defaults were chosen by leave-one-out on training data."""
+
+    word: float = 0.5
+    char: float = 0.5
+    semantic: float = 0.0
+
+
+# Fitted by `bench/faq_quality.py --fit --off-topic` on HINT3 v2 train (see module docstring).
+LEXICAL_CALIBRATION = Calibration(bias=-3.933, weights=(6.232, 3.989, -2.968))
+DEFAULT_THRESHOLD: float = 0.32
+# With the embedding channel (`--fit --off-topic --semantic`, same training data). The blend is the
+# smallest semantic share on the leave-one-out plateau (0.6..0.9 all give 88.1-88.6 % top-1):
+# the lexical channels keep catching typos, which training phrasings under-represent.
+SEMANTIC_WEIGHTS = Weights(word=0.2, char=0.2, semantic=0.6)
+SEMANTIC_CALIBRATION = Calibration(bias=-6.531, weights=(7.708, 6.130, -0.369))
+SEMANTIC_THRESHOLD: float = 0.42
+
+_K1 = 1.2
+_B = 0.75
+_FUZZY_DISCOUNT = 0.8  # a corrected typo is weaker evidence than the word itself
+_FUZZY_MIN_LEN = 4  # below this, one edit turns a word into too many others
+_NGRAMS = (3, 4, 5)
+_SOFTMAX_TAU = 0.1
+
+
+class _Postings:
+    """Inverted index term -> (text ids, weights) in flat CSR arrays, for fast gathers."""
+
+    def __init__(self, rows: list[dict[int, float]], n_terms: int) -> None:
+        counts = np.zeros(n_terms + 1, dtype=np.int64)
+        for row in rows:
+            for term in row:
+                counts[term + 1] += 1
+        self.indptr = np.cumsum(counts)
+        self.indices = np.empty(int(self.indptr[-1]), dtype=np.int64)
+        self.data = np.empty(int(self.indptr[-1]), dtype=np.float64)
+        fill = self.indptr[:-1].copy()
+        for text_id, row in enumerate(rows):
+            for term, weight in row.items():
+                self.indices[fill[term]] = text_id
+                self.data[fill[term]] = weight
+                fill[term] += 1
+        self.n_texts = len(rows)
+
+    def texts_of(self, term: int) -> np.ndarray:
+        return self.indices[self.indptr[term] : self.indptr[term + 1]]
+
+    def accumulate(self, terms: Sequence[int], weights: Sequence[float]) -> np.ndarray:
+        out = np.zeros(self.n_texts)
+        if not terms:
+            return out
+        spans = [(self.indptr[t], self.indptr[t + 1]) for t in terms]
+        idx = [self.indices[a:b] for a, b in spans]
+        val = [self.data[a:b] * w for (a, b), w in zip(spans, weights, strict=True)]
+        return np.bincount(np.concatenate(idx), np.concatenate(val), minlength=self.n_texts)
+
+
+def _char_grams(words: Sequence[str]) -> Counter[str]:
+    grams: Counter[str] = Counter()
+    for word in words:
+        padded = f" {word} "
+        for n in _NGRAMS:
+            grams.update(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+    return grams
+
+
+def _deletions(term: str) -> set[str]:
+    return {term[:i] + term[i + 1 :] for i in range(len(term))}
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Optimal-string-alignment distance <= 1 (substitution, indel or adjacent swap)."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) <= 1:
+            return True
+        i, j = diff[0], diff[-1]
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+@dataclass(frozen=True)
+class _Scores:
+    total: np.ndarray  # blended score per text
+    length: int  # distinct content stems in the question
+
+
+class FaqMatcher:
+    """Immutable index over a set of FAQ entries. Rebuild it when the FAQ changes."""
+
+    def __init__(
+        self,
+        documents: Iterable[FaqDocument],
+        threshold: float | None = None,
+        encoder: SentenceEncoder | None = None,
+        *,
+        weights: Weights | None = None,
+        calibration: Calibration | None = None,
+    ) -> None:
+        if threshold is None:
+            threshold = SEMANTIC_THRESHOLD if encoder else DEFAULT_THRESHOLD
+        self.threshold = threshold
+        self._encoder = encoder
+        self._weights = weights or (SEMANTIC_WEIGHTS if encoder else Weights())
+        self._calibration = calibration or (
+            SEMANTIC_CALIBRATION if encoder else LEXICAL_CALIBRATION
+        )
+        self._entry_ids: list[int] = []
+        texts: list[str] = []
+        owners: list[int] = []
+        for doc in documents:
+            own = [doc.question, *doc.phrasings]
+            if doc.tags:
+                own.append(" ".join(doc.tags))
+            owners.extend([len(self._entry_ids)] * len(own))
+            texts.extend(own)
+            self._entry_ids.append(doc.entry_id)
+        self._raw_texts = texts
+        self._owner = np.asarray(owners, dtype=np.int64)
+        # Texts are grouped per entry, so np.maximum.reduceat over these offsets is "max per entry".
+        self._starts = np.searchsorted(self._owner, np.arange(len(self._entry_ids)))
+        self._build_words([tn.content_tokens(t) for t in texts])
+        self._build_semantic(texts)
+
+    # -- index construction -------------------------------------------------------------
+
+    def _build_words(self, words_per_text: list[list[str]]) -> None:
+        n = len(words_per_text)
+        stems_per_text = [[tn.stem(w) for w in words] for words in words_per_text]
+        self._vocab: dict[str, int] = {}
+        for stems in stems_per_text:
+            for s in stems:
+                self._vocab.setdefault(s, len(self._vocab))
+        df = np.zeros(len(self._vocab))
+        for stems in stems_per_text:
+            for s in set(stems):
+                df[self._vocab[s]] += 1
+        self._df = df
+        self._idf = np.log1p((n - df + 0.5) / (df + 0.5))
+        self._unknown_idf = math.log1p((n + 0.5) / 0.5)
+        lengths = np.array([len(s) for s in stems_per_text], dtype=np.float64)
+        avgdl = float(lengths.mean()) if n and lengths.mean() > 0 else 1.0
+        rows: list[dict[int, float]] = []
+        for stems, dl in zip(stems_per_text, lengths, strict=True):
+            norm = _K1 * (1 - _B + _B * dl / avgdl)
+            rows.append(
+                {
+                    self._vocab[s]: float(self._idf[self._vocab[s]]) * tf * (_K1 + 1) / (tf + norm)
+                    for s, tf in Counter(stems).items()
+                }
+            )
+        self._words = _Postings(rows, len(self._vocab))
+
+        self._deletion_index: dict[str, list[int]] = {}
+        for term, term_id in self._vocab.items():
+            if len(term) >= _FUZZY_MIN_LEN:
+                for key in {term} | _deletions(term):
+                    self._deletion_index.setdefault(key, []).append(term_id)
+        self._terms = list(self._vocab)
+
+        grams_per_text = [_char_grams(words) for words in words_per_text]
+        self._grams: dict[str, int] = {}
+        for grams in grams_per_text:
+            for g in grams:
+                self._grams.setdefault(g, len(self._grams))
+        gdf = np.zeros(len(self._grams))
+        for grams in grams_per_text:
+            for g in grams:
+                gdf[self._grams[g]] += 1
+        self._gram_idf = np.log((1 + n) / (1 + gdf)) + 1
+        self._unknown_gram_idf = math.log(1 + n) + 1
+        char_rows: list[dict[int, float]] = []
+        for grams in grams_per_text:
+            row = {
+                self._grams[g]: (1 + math.log(tf)) * float(self._gram_idf[self._grams[g]])
+                for g, tf in grams.items()
+            }
+            norm = math.sqrt(sum(v * v for v in row.values())) or 1.0
+            char_rows.append({k: v / norm for k, v in row.items()})
+        self._chars = _Postings(char_rows, len(self._grams))
+
+    def _build_semantic(self, texts: list[str]) -> None:
+        self._embeddings: np.ndarray | None = None
+        if self._encoder is not None and texts:
+            clean = [" ".join(tn.tokens(t)) for t in texts]
+            self._embeddings = normalise_rows(np.asarray(self._encoder.encode(clean), dtype=float))
+
+    # -- scoring ------------------------------------------------------------------------
+
+    def _known(self, postings: _Postings, term: int, hidden: np.ndarray | None) -> bool:
+        # Leave-one-out calibration hides texts; a term seen only in hidden texts is unknown.
+        return hidden is None or not bool(hidden[postings.texts_of(term)].all())
+
+    def _fuzzy(self, stem: str, hidden: np.ndarray | None) -> int | None:
+        if len(stem) < _FUZZY_MIN_LEN:
+            return None
+        found: set[int] = set()
+        for key in {stem} | _deletions(stem):
+            found.update(self._deletion_index.get(key, ()))
+        best: int | None = None
+        for term in found:
+            if not _within_one_edit(stem, self._terms[term]):
+                continue
+            if not self._known(self._words, term, hidden):
+                continue
+            # Prefer the commoner word: a typo is likelier of a frequent term.
+            if best is None or self._df[term] > self._df[best]:
+                best = term
+        return best
+
+    def _text_scores(self, question: str, hidden: np.ndarray | None = None) -> _Scores | None:
+        """Per-text channel scores, or None when the question has no content words."""
+        words = tn.content_tokens(question)
+        n = len(self._owner)
+        if not words or n == 0:
+            return None
+
+        terms: list[int] = []
+        term_weights: list[float] = []
+        ideal = 0.0
+        stems = list(dict.fromkeys(tn.stem(w) for w in words))
+        for stem in stems:
+            term = self._vocab.get(stem)
+            weight = 1.0
+            if term is not None and not self._known(self._words, term, hidden):
+                term = None
+            if term is None:
+                term = self._fuzzy(stem, hidden)
+                weight = _FUZZY_DISCOUNT
+            if term is None:
+                ideal += self._unknown_idf
+                continue
+            ideal += float(self._idf[term])
+            terms.append(term)
+            term_weights.append(weight)
+        word = self._words.accumulate(terms, term_weights) / (ideal or 1.0)
+        np.minimum(word, 1.0, out=word)
+
+        grams = _char_grams(words)
+        g_terms: list[int] = []
+        g_weights: list[float] = []
+        sq = 0.0
+        for g, tf in grams.items():
+            gid = self._grams.get(g)
+            idf = self._unknown_gram_idf if gid is None else float(self._gram_idf[gid])
+            w = (1 + math.log(tf)) * idf
+            sq += w * w
+            if gid is not None:
+                g_terms.append(gid)
+                g_weights.append(w)
+        char = self._chars.accumulate(g_terms, g_weights) / (math.sqrt(sq) or 1.0)
+
+        wts = self._weights
+        total = wts.word * word + wts.char * char
+        if self._embeddings is not None and self._encoder is not None and wts.semantic:
+            # Embedded exactly like the indexed texts (all words, stop words kept: the
+            # sentence model reads "not", "how", "why" as meaning).
+            clean = " ".join(tn.tokens(question))
+            q = normalise_rows(np.asarray(self._encoder.encode([clean]), dtype=float))
+            total = total + wts.semantic * np.clip(self._embeddings @ q[0], 0.0, 1.0)
+        total /= wts.word + wts.char + wts.semantic
+        if hidden is not None:
+            total[hidden] = 0.0
+        return _Scores(total, len(stems))
+
+    def _features(self, scores: _Scores, score: float, other: float) -> list[float]:
+        # Short questions match by luck more often ("hi sir", "not active"), hence 1/length.
+        return [score, score - other, 1.0 / scores.length]
+
+    def _entry_scores(self, total: np.ndarray) -> np.ndarray:
+        best = np.maximum.reduceat(total, self._starts)
+        if _SOFTMAX_TAU <= 0:
+            return best
+        # Soft-max: the best text plus a small bonus per other text that scores nearly as well.
+        near = np.exp((total - best[self._owner]) / _SOFTMAX_TAU) * (total > 0)
+        mass = np.maximum(np.add.reduceat(near, self._starts), 1.0)
+        return np.minimum(best + _SOFTMAX_TAU * np.log(mass), 1.0) * (best > 0)
+
+    def _rank(
+        self, question: str, k: int, hidden: np.ndarray | None = None
+    ) -> tuple[tuple[Candidate, ...], list[float] | None]:
+        if not self._entry_ids or k <= 0:
+            return (), None
+        scores = self._text_scores(question, hidden)
+        if scores is None:
+            return (), None
+        entry_scores = self._entry_scores(scores.total)
+        top_n = min(k + 1, len(entry_scores))
+        top = np.argpartition(-entry_scores, top_n - 1)[:top_n]
+        top = top[np.argsort(-entry_scores[top], kind="stable")]
+        top = [int(i) for i in top if entry_scores[i] > 0]
+        out: list[Candidate] = []
+        first: list[float] | None = None
+        for rank, idx in enumerate(top[:k]):
+            # Margin against the best other entry: the runner-up for the top, else the top.
+            other_idx = (top[1] if len(top) > 1 else None) if rank == 0 else top[0]
+            other = float(entry_scores[other_idx]) if other_idx is not None else 0.0
+            features = self._features(scores, float(entry_scores[idx]), other)
+            if rank == 0:
+                first = features
+            conf = self._calibration.confidence(features)
+            out.append(Candidate(self._entry_ids[idx], features[0], conf))
+        return tuple(out), first
+
+    # -- public API ---------------------------------------------------------------------
+
+    def rank(self, question: str, k: int = 5) -> tuple[Candidate, ...]:
+        """Up to k entries that share anything with the question, best first."""
+        return self._rank(question, k)[0]
+
+    def decide(self, question: str, k: int = 5) -> Decision:
+        """Rank, then answer with the best entry only if its confidence reaches the threshold."""
+        candidates = self.rank(question, k)
+        best = candidates[0] if candidates else None
+        answered = best is not None and best.confidence >= self.threshold
+        return Decision(answered=answered, best=best, candidates=candidates)
+
+    # -- calibration support ------------------------------------------------------------
+
+    def calibration_samples(
+        self, off_topic: Iterable[str] = ()
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Simulated questions from the index itself, for fitting the confidence.
+
+        Returns (features, correct, in_scope): for every text of every entry with 2+ texts,
+        one in-scope sample (the text asked with only itself hidden; correct when its entry
+        still ranks first) and, for every text, one out-of-scope sample (asked with its whole
+        entry hidden). Each `off_topic` question (e.g. another FAQ's phrasings) adds one more
+        out-of-scope sample, asked of the full index; they come last. Features (see FEATURES)
+        are the top candidate's, zeros when nothing matched.
+        """
+        texts = self._raw_texts
+        feats: list[list[float]] = []
+        correct: list[bool] = []
+        in_scope: list[bool] = []
+        n = len(self._owner)
+        sizes = np.bincount(self._owner, minlength=len(self._entry_ids))
+        for text_id, text in enumerate(texts):
+            entry = int(self._owner[text_id])
+            if sizes[entry] > 1:
+                hidden = np.zeros(n, dtype=bool)
+                hidden[text_id] = True
+                cands, f = self._rank(text, 1, hidden)
+                feats.append(f or [0.0] * len(FEATURES))
+                correct.append(bool(cands) and cands[0].entry_id == self._entry_ids[entry])
+                in_scope.append(True)
+            hidden = self._owner == entry
+            _, f = self._rank(text, 1, hidden)
+            feats.append(f or [0.0] * len(FEATURES))
+            correct.append(False)
+            in_scope.append(False)
+        for question in off_topic:
+            _, f = self._rank(question, 1)
+            feats.append(f or [0.0] * len(FEATURES))
+            correct.append(False)
+            in_scope.append(False)
+        return np.asarray(feats), np.asarray(correct), np.asarray(in_scope)
+
+    @property
+    def entry_count(self) -> int:
+        return len(self._entry_ids)

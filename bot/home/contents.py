@@ -1,0 +1,126 @@
+"""What a person's App Home shows: read-only, gathered from every feature's tables.
+
+Everyone sees their place on the path, their questions, their mentor or mentees,
+upcoming meetings with their RSVP, and their nudge setting; organisers also see the
+club's health. Nothing here writes or talks to Slack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.content.path import PathStep, next_step
+from bot.meetings import planning as meetings
+from bot.roles import grants as roles
+from bot.roles.policy import Action, may
+from storage.db import Database
+from storage.encouragement import queries as nudges_repo
+from storage.members.models import Member
+from storage.mentoring.models import MentorProfileRow
+from storage.path import queries as steps_repo
+from storage.reports import queries as repo
+from storage.reports.queries import OccurrenceAttendance, QuestionCounts, QuestionRow
+
+# How much of each list the Home shows; the rest is summarised as "and N more".
+QUESTIONS_SHOWN = 5
+MEETINGS_SHOWN = 5
+ATTENDANCE_SHOWN = 6
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    id: int
+    title: str
+    next_at: datetime
+    tz: str
+    going: int
+    my_answer: str | None
+
+
+@dataclass(frozen=True)
+class ClubHealth:
+    members: int
+    active_this_month: int
+    questions: QuestionCounts
+    pairings_waiting: int
+    pairings_active: int
+    recent_attendance: tuple[OccurrenceAttendance, ...]
+
+
+@dataclass(frozen=True)
+class HomeData:
+    user_id: str
+    reached: dict[str, datetime]
+    next_step: PathStep | None
+    questions: tuple[QuestionRow, ...]
+    questions_total: int
+    mentors: tuple[str, ...]
+    mentees: tuple[str, ...]
+    is_mentor: bool
+    waiting_for_mentor_since: datetime | None
+    meetings: tuple[MeetingLine, ...]
+    meetings_total: int
+    nudges_on: bool
+    excluded: bool
+    health: ClubHealth | None  # organisers only
+
+
+def start_of_month(now: datetime) -> datetime:
+    moment = now.astimezone(UTC)
+    return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def home_for(
+    db: Database, user_id: str, now: datetime, reminder_defaults: tuple[timedelta, ...]
+) -> HomeData:
+    organiser = may(roles.roles_for(db, user_id), Action.SEE_REPORTS)
+    upcoming = meetings.list_meetings(db, now, reminder_defaults)
+    with db.transaction() as session:
+        reached = steps_repo.steps_of(session, user_id)
+        questions, total = repo.questions_of(session, user_id, QUESTIONS_SHOWN)
+        member = session.get(Member, user_id)
+        answers = repo.rsvps_of(session, user_id)
+        data = HomeData(
+            user_id=user_id,
+            reached=reached,
+            next_step=next_step(reached),
+            questions=tuple(questions),
+            questions_total=total,
+            mentors=tuple(repo.mentors_of(session, user_id)),
+            mentees=tuple(repo.mentees_of(session, user_id)),
+            is_mentor=session.get(MentorProfileRow, user_id) is not None,
+            waiting_for_mentor_since=repo.waiting_since(session, user_id),
+            meetings=tuple(
+                MeetingLine(
+                    s.id, s.title, s.next_at, s.recurrence.tz, s.counts.get("going", 0),
+                    answers.get(s.id),
+                )
+                for s in upcoming[:MEETINGS_SHOWN]
+                if s.next_at is not None
+            ),
+            meetings_total=len(upcoming),
+            nudges_on=not nudges_repo.is_opted_out(session, user_id),
+            excluded=bool(member and member.excluded),
+            health=_health(session, now) if organiser else None,
+        )
+    return data
+
+
+def club_health(db: Database, now: datetime) -> ClubHealth:
+    with db.transaction() as session:
+        return _health(session, now)
+
+
+def _health(session: Session, now: datetime) -> ClubHealth:
+    pairings = repo.pairing_counts(session)
+    return ClubHealth(
+        members=repo.member_count(session),
+        active_this_month=repo.active_since(session, start_of_month(now)),
+        questions=repo.question_counts(session),
+        pairings_waiting=pairings["waiting"],
+        pairings_active=pairings["active"],
+        recent_attendance=tuple(repo.attendance_by_occurrence(session, ATTENDANCE_SHOWN)),
+    )

@@ -1,0 +1,449 @@
+"""Requests and offers: a request goes to the best mentor, who accepts or
+declines; a decline, silence or the mentor asking not to be contacted moves it
+to the next one.
+
+Every state change is a conditional UPDATE (pending → something), so a double
+click, two clicks racing, or a click racing the timeout job end in exactly one
+outcome; the unique constraints of storage.mentoring.models are the backstop.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.mentoring.outbox import Introduction, OfferNote, Outbox, StaleOffer, Stalled
+from bot.mentoring.pairing import MentorProfile, MentorRequest, RankedMentor, rank_mentors
+from storage.db import Database
+from storage.members import queries as members
+from storage.members.models import Member
+from storage.mentoring import queries as repo
+from storage.mentoring.models import MentorOffer, MentorRequestRow, Pairing
+from storage.path import queries as progress
+
+log = logging.getLogger("clubbot.mentoring")
+
+CHECKIN_AFTER = timedelta(days=7)
+WORKED_WITH_MENTOR = "worked_with_mentor"
+
+
+# --- building the domain's view ---------------------------------------------------------
+
+
+def mentor_profiles(session: Session) -> list[MentorProfile]:
+    """Every mentor as the ranking sees them; excluded people count as away."""
+    load = repo.load_by_mentor(session)
+    return [
+        MentorProfile(
+            user_id=row.user_id,
+            topics=frozenset(row.topics),
+            capacity=row.capacity,
+            active_mentees=load[row.user_id],
+            tz=member.tz or "UTC",
+            paused_until=row.paused_until,
+            away=row.paused or member.excluded,
+            last_offered_at=row.last_offered_at,
+        )
+        for row, member in repo.mentors_with_members(session)
+    ]
+
+
+def domain_request(session: Session, request: MentorRequestRow) -> MentorRequest:
+    member = session.get(Member, request.mentee_id)
+    return MentorRequest(
+        mentee_id=request.mentee_id,
+        topics=frozenset(request.topics),
+        tz=(member.tz if member else None) or "UTC",
+        past_mentor_ids=repo.past_mentors(session, request.mentee_id),
+        declined_by=repo.offered_mentors(session, request.id) if request.id else frozenset(),
+        allow_repeat=request.allow_repeat,
+    )
+
+
+def rank_for(session: Session, request: MentorRequestRow, now: datetime) -> list[RankedMentor]:
+    return rank_mentors(domain_request(session, request), mentor_profiles(session), now)
+
+
+# --- making offers --------------------------------------------------------------------------
+
+
+def make_offer(
+    session: Session,
+    request: MentorRequestRow,
+    ranked: RankedMentor,
+    now: datetime,
+    timeout: timedelta,
+    outbox: Outbox,
+    *,
+    source: str = "ranked",
+    offered_by: str | None = None,
+) -> MentorOffer:
+    values = {
+        "score": ranked.score,
+        "reasons": ranked.summary()[:500],
+        "source": source,
+        "offered_by": offered_by,
+        "offered_at": now,
+        "expires_at": now + timeout,
+    }
+    # A mentor back from `/club exclude me` may get once more the offer withdrawn then.
+    offer = repo.reopen_offer(session, request.id, ranked.user_id, values)
+    if offer is None:
+        offer = MentorOffer(
+            request_id=request.id,
+            mentor_id=ranked.user_id,
+            status="pending",
+            pending_for=request.id,
+            **values,
+        )
+        session.add(offer)
+    session.flush()
+    profile = repo.profile(session, ranked.user_id)
+    if profile is not None:
+        profile.last_offered_at = now
+    request.stalled_at = None
+    outbox.offers.append(offer_note(offer, request))
+    log.info("offer made offer=%s request=%s mentor=%s", offer.id, request.id, offer.mentor_id)
+    return offer
+
+
+def offer_note(offer: MentorOffer, request: MentorRequestRow) -> OfferNote:
+    """What the mentor's DM shows: when the offer is made and again from `/club mentor status`."""
+    return OfferNote(
+        offer_id=offer.id,
+        mentor_id=offer.mentor_id,
+        mentee_id=request.mentee_id,
+        topics=tuple(request.topics),
+        goal=request.goal,
+        preferred_times=request.preferred_times,
+        reasons=offer.reasons,
+        expires_at=offer.expires_at,
+        source=offer.source,
+        offered_by=offer.offered_by,
+    )
+
+
+def offer_next(
+    session: Session, request: MentorRequestRow, now: datetime, timeout: timedelta, outbox: Outbox
+) -> None:
+    """Offer an open request to the best mentor not yet tried, or say nobody is left."""
+    ranked = rank_for(session, request, now)
+    if ranked:
+        make_offer(session, request, ranked[0], now, timeout, outbox)
+        return
+    if request.stalled_at is None:  # tell people once, not on every retry
+        request.stalled_at = now
+        outbox.stalled.append(Stalled(request.id, request.mentee_id, tuple(request.topics)))
+        log.info("request stalled request=%s mentee=%s", request.id, request.mentee_id)
+
+
+def offer_waiting_to(
+    session: Session, mentor_id: str, now: datetime, timeout: timedelta, outbox: Outbox
+) -> None:
+    """A mentor has room again (signed up, resumed, more capacity, a pairing ended): offer
+    them the oldest waiting requests they fit, as the ranking sees them, while room lasts.
+
+    Without this a request nobody could take stays waiting until an organiser acts.
+    """
+    row = repo.profile(session, mentor_id)
+    if row is None:
+        return
+    free = row.capacity - repo.load_by_mentor(session)[mentor_id]
+    for request in repo.waiting_requests(session):  # oldest first, no offer out
+        if free <= 0:
+            return
+        ranked = rank_for(session, request, now)  # paused, away, declined, past pairs: skipped
+        fit = next((r for r in ranked if r.user_id == mentor_id), None)
+        if fit is not None:
+            make_offer(session, request, fit, now, timeout, outbox)
+            free -= 1
+
+
+def stale(offer: MentorOffer, mentee_id: str, why: str) -> StaleOffer:
+    return StaleOffer(offer.id, offer.mentor_id, mentee_id, offer.channel_id, offer.message_ts, why)
+
+
+def pending_offer_notes(db: Database, mentor_id: str) -> list[OfferNote]:
+    """Offers still waiting for this mentor's answer (shown again by `/club mentor status`)."""
+    with db.transaction() as session:
+        notes = []
+        for offer in repo.pending_offers_of(session, mentor_id):
+            request = session.get(MentorRequestRow, offer.request_id)
+            if request is not None:
+                notes.append(offer_note(offer, request))
+        return notes
+
+
+def note_offer_message(db: Database, offer_id: int, channel_id: str, ts: str) -> None:
+    """Where the offer's DM landed, so it can be updated when the offer moves on."""
+    with db.transaction() as session:
+        offer = session.get(MentorOffer, offer_id)
+        if offer is not None:
+            offer.channel_id, offer.message_ts = channel_id, ts
+
+
+# --- requests --------------------------------------------------------------------------------
+
+
+class RequestState(StrEnum):
+    CREATED = "created"
+    ALREADY_OPEN = "already_open"
+    ALREADY_PAIRED = "already_paired"
+
+
+@dataclass(frozen=True)
+class RequestView:
+    request_id: int
+    topics: tuple[str, ...]
+    goal: str
+    preferred_times: str
+    created_at: datetime
+    offered_to: str | None
+    offer_expires_at: datetime | None
+    stalled: bool
+
+
+@dataclass(frozen=True)
+class RequestOutcome:
+    state: RequestState
+    request: RequestView | None
+    paired_with: str | None
+    outbox: Outbox
+
+
+def view_of(session: Session, request: MentorRequestRow) -> RequestView:
+    offer = repo.pending_offer(session, request.id)
+    return RequestView(
+        request_id=request.id,
+        topics=tuple(request.topics),
+        goal=request.goal,
+        preferred_times=request.preferred_times,
+        created_at=request.created_at,
+        offered_to=offer.mentor_id if offer else None,
+        offer_expires_at=offer.expires_at if offer else None,
+        stalled=request.stalled_at is not None,
+    )
+
+
+def current_request(db: Database, mentee_id: str) -> RequestOutcome | None:
+    """The person's open request or active pairing as a mentee, if any."""
+    with db.transaction() as session:
+        return _current(session, mentee_id)
+
+
+def _current(session: Session, mentee_id: str) -> RequestOutcome | None:
+    paired = [p for p in repo.active_pairings_of(session, mentee_id) if p.mentee_id == mentee_id]
+    if paired:
+        return RequestOutcome(RequestState.ALREADY_PAIRED, None, paired[0].mentor_id, Outbox())
+    request = repo.open_request(session, mentee_id)
+    if request is not None:
+        return RequestOutcome(RequestState.ALREADY_OPEN, view_of(session, request), None, Outbox())
+    return None
+
+
+def create_request(
+    db: Database,
+    mentee_id: str,
+    topics: list[str],
+    goal: str,
+    preferred_times: str,
+    allow_repeat: bool,
+    now: datetime,
+    timeout: timedelta,
+    *,
+    created_by: str | None = None,
+) -> RequestOutcome:
+    """Open a request and offer it at once; one open request per person."""
+    try:
+        with db.transaction() as session:
+            existing = _current(session, mentee_id)
+            if existing is not None:
+                return existing
+            members.get_or_create(session, mentee_id, now)
+            request = MentorRequestRow(
+                mentee_id=mentee_id,
+                topics=list(topics),
+                goal=goal,
+                preferred_times=preferred_times,
+                allow_repeat=allow_repeat,
+                status="waiting",
+                open_for=mentee_id,
+                created_at=now,
+                created_by=created_by,
+            )
+            session.add(request)
+            session.flush()
+            outbox = Outbox()
+            offer_next(session, request, now, timeout, outbox)
+            return RequestOutcome(RequestState.CREATED, view_of(session, request), None, outbox)
+    except IntegrityError:
+        # The same modal submitted twice at once: the other submission opened it.
+        again = current_request(db, mentee_id)
+        if again is None:
+            raise
+        return again
+
+
+def has_past_mentors(db: Database, mentee_id: str) -> bool:
+    with db.transaction() as session:
+        return bool(repo.past_mentors(session, mentee_id))
+
+
+# --- answers -----------------------------------------------------------------------------------
+
+
+class Answer(StrEnum):
+    ACCEPTED = "accepted"
+    ALREADY_ACCEPTED = "already_accepted"
+    DECLINED = "declined"
+    ALREADY_DECLINED = "already_declined"
+    MOVED_ON = "moved_on"
+    EXCLUDED = "excluded"  # withdrawn: the mentor asked not to be contacted (exclude me)
+    NOT_YOURS = "not_yours"
+    FULL = "full"
+    GONE = "gone"
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    answer: Answer
+    mentor_id: str | None = None
+    mentee_id: str | None = None
+    outbox: Outbox | None = None
+
+
+def _settle(
+    session: Session, offer_id: int, presser: str, status: str, now: datetime
+) -> tuple[MentorOffer, MentorRequestRow] | AnswerOutcome:
+    """The offer's mentor answers: pending → ``status`` for the one click that wins.
+
+    Anyone else, or a click after the offer was settled, gets an outcome to explain.
+    """
+    offer = session.get(MentorOffer, offer_id)
+    request = session.get(MentorRequestRow, offer.request_id) if offer else None
+    if offer is None or request is None:
+        return AnswerOutcome(Answer.GONE)
+    if presser != offer.mentor_id:
+        return AnswerOutcome(Answer.NOT_YOURS, offer.mentor_id, request.mentee_id)
+    if not repo.settle_offer(session, offer_id, status, now):
+        session.refresh(offer)
+        already = {
+            "accepted": Answer.ALREADY_ACCEPTED,
+            "declined": Answer.ALREADY_DECLINED,
+            repo.EXCLUDED: Answer.EXCLUDED,
+        }.get(offer.status, Answer.MOVED_ON)
+        return AnswerOutcome(already, offer.mentor_id, request.mentee_id)
+    return offer, request
+
+
+def accept_offer(
+    db: Database, offer_id: int, presser: str, now: datetime, timeout: timedelta
+) -> AnswerOutcome:
+    with db.transaction() as session:
+        settled = _settle(session, offer_id, presser, "accepted", now)
+        if isinstance(settled, AnswerOutcome):
+            return settled
+        offer, request = settled
+        outbox = Outbox()
+        profile = repo.profile(session, offer.mentor_id, lock=True)
+        capacity = profile.capacity if profile is not None else 0
+        if request.status != "waiting":
+            offer.status = "withdrawn"
+            return AnswerOutcome(Answer.MOVED_ON, offer.mentor_id, request.mentee_id)
+        if repo.active_pairing_count(session, offer.mentor_id) >= capacity:
+            # Two offers accepted at once by a mentor with one place left: this one moves on.
+            offer.status = "full"
+            outbox.stale.append(stale(offer, request.mentee_id, "full"))
+            offer_next(session, request, now, timeout, outbox)
+            return AnswerOutcome(Answer.FULL, offer.mentor_id, request.mentee_id, outbox)
+        pairing = Pairing(
+            request_id=request.id,
+            mentor_id=offer.mentor_id,
+            mentee_id=request.mentee_id,
+            status="active",
+            started_at=now,
+            checkin_due_at=now + CHECKIN_AFTER,
+        )
+        session.add(pairing)
+        repo.close_request(session, request, "paired", now)
+        session.flush()
+        progress.record_step(session, request.mentee_id, WORKED_WITH_MENTOR, now)
+        outbox.introductions.append(
+            Introduction(
+                pairing_id=pairing.id,
+                mentor_id=offer.mentor_id,
+                mentee_id=request.mentee_id,
+                topics=tuple(request.topics),
+                goal=request.goal,
+                preferred_times=request.preferred_times,
+                offer_channel=offer.channel_id,
+                offer_ts=offer.message_ts,
+            )
+        )
+        outbox.homes.append(request.mentee_id)  # the mentor is acting: their Home refreshes itself
+        log.info("offer accepted offer=%s pairing=%s", offer.id, pairing.id)
+        return AnswerOutcome(Answer.ACCEPTED, offer.mentor_id, request.mentee_id, outbox)
+
+
+def decline_offer(
+    db: Database, offer_id: int, presser: str, now: datetime, timeout: timedelta
+) -> AnswerOutcome:
+    with db.transaction() as session:
+        settled = _settle(session, offer_id, presser, "declined", now)
+        if isinstance(settled, AnswerOutcome):
+            return settled
+        offer, request = settled
+        outbox = Outbox()
+        outbox.stale.append(stale(offer, request.mentee_id, "declined"))
+        if request.status == "waiting":
+            offer_next(session, request, now, timeout, outbox)
+        log.info("offer declined offer=%s request=%s", offer.id, request.id)
+        return AnswerOutcome(Answer.DECLINED, offer.mentor_id, request.mentee_id, outbox)
+
+
+def expire_due_offers(db: Database, now: datetime, timeout: timedelta) -> Outbox:
+    """Offers nobody answered in time move to the next mentor (DB-driven: restarts keep them)."""
+    outbox = Outbox()
+    with db.transaction() as session:
+        due = repo.due_offer_ids(session, now)
+    for offer_id in due:
+        outbox.extend(_move_on(db, offer_id, "expired", now, timeout))
+    return outbox
+
+
+def withdraw_offers_of(db: Database, mentor_id: str, now: datetime, timeout: timedelta) -> Outbox:
+    """The mentor asked not to be contacted (`/club exclude me`): offers waiting for their
+    answer are withdrawn now and move to the next mentor, as on a timeout. An Accept or
+    Decline pressed at the same moment either wins (this skips the offer) or finds it gone.
+
+    Their DMs lose the buttons by an update in place: nothing new is sent to the mentor.
+    """
+    with db.transaction() as session:
+        pending = [offer.id for offer in repo.pending_offers_of(session, mentor_id)]
+    outbox = Outbox()
+    for offer_id in pending:
+        outbox.extend(_move_on(db, offer_id, repo.EXCLUDED, now, timeout))
+    return outbox
+
+
+def _move_on(db: Database, offer_id: int, status: str, now: datetime, timeout: timedelta) -> Outbox:
+    """Pending → ``status`` without the mentor's answer (a timeout, an exclusion), then the
+    request goes to the next mentor; in one transaction of its own, so nothing is lost."""
+    outbox = Outbox()
+    with db.transaction() as session:
+        if not repo.settle_offer(session, offer_id, status, now):
+            return outbox  # answered or moved on meanwhile
+        offer = session.get(MentorOffer, offer_id)
+        request = session.get(MentorRequestRow, offer.request_id) if offer else None
+        if offer is None or request is None:
+            return outbox
+        outbox.stale.append(stale(offer, request.mentee_id, status))
+        if request.status == "waiting":
+            offer_next(session, request, now, timeout, outbox)
+        log.info("offer %s offer=%s request=%s", status, offer.id, request.id)
+    return outbox

@@ -1,0 +1,222 @@
+"""The organisers' report as an xlsx workbook (openpyxl), one sheet per area, each with a chart.
+
+Sheets: Questions (unanswered first), FAQ usage, Pairings, Meetings, Nudges and kudos.
+Each chart reads a small summary table on its own sheet. Summary tables always have
+their rows (zeros included), so an empty club still gives a valid workbook whose charts
+draw nothing rather than break.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from storage.reports.queries import ClubReport
+
+SHEETS = ("Questions", "FAQ usage", "Pairings", "Meetings", "Nudges and kudos")
+QUESTION_COLUMNS = (
+    "Asked (UTC)", "Asker", "Name", "Via", "Status", "Question", "FAQ entry given",
+    "Answered by", "Answered at (UTC)",
+)
+FAQ_COLUMNS = ("Entry id", "Question", "Times used", "Helpful", "Not helpful")
+PAIRING_COLUMNS = (
+    "Mentor", "Mentor name", "Mentee", "Mentee name", "Status", "Started (UTC)",
+    "Ended (UTC)", "Met", "End reason",
+)
+ATTENDANCE_COLUMNS = ("Meeting id", "Meeting", "Occurrence (UTC)", "Attended")
+RSVP_COLUMNS = ("Meeting id", "Meeting", "Status", "Going", "Maybe", "Can't")
+KUDOS_COLUMNS = ("Person", "Name", "Kudos received", "Kudos given")
+FAQ_CHART_TOP = 15  # the chart shows the most used entries; the table has them all
+CHART_WIDTH, CHART_HEIGHT = 18, 9
+
+
+def _cell_value(value: Any) -> Any:
+    """What openpyxl can store: naive UTC datetimes, text without control characters."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Any) -> None:
+    cell = ws.cell(row=row, column=column, value=_cell_value(value))
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"  # a person's text is never a formula
+    if isinstance(cell.value, datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+
+
+def _table(
+    ws: Worksheet, top: int, left: int, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Write a header and rows from (top, left); returns the last row written."""
+    for offset, title in enumerate(header):
+        ws.cell(row=top, column=left + offset, value=title).font = Font(bold=True)
+    last = top
+    for last, values in enumerate(rows, start=top + 1):
+        for offset, value in enumerate(values):
+            _put(ws, last, left + offset, value)
+    return last
+
+
+def _widths(ws: Worksheet, widths: dict[str, int]) -> None:
+    for column, width in widths.items():
+        ws.column_dimensions[column].width = width
+
+
+def _data_rows(top: int, last: int) -> int:
+    """The last row a chart reads: at least one row under the header, even when empty."""
+    return max(last, top + 1)
+
+
+def _place(ws: Worksheet, chart: Any, anchor: str) -> None:
+    chart.width, chart.height = CHART_WIDTH, CHART_HEIGHT
+    ws.add_chart(chart, anchor)
+
+
+def _summary_chart(ws: Worksheet, chart: Any, left: int, top: int, last: int, anchor: str) -> None:
+    """Chart a two-column summary table: labels in `left`, values beside them."""
+    last = _data_rows(top, last)
+    values = Reference(ws, min_col=left + 1, min_row=top, max_row=last)
+    chart.add_data(values, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=left, min_row=top + 1, max_row=last))
+    _place(ws, chart, anchor)
+
+
+def _name(report: ClubReport, user_id: str | None) -> str:
+    return report.names.get(user_id or "", "") if user_id else ""
+
+
+# --- sheets -----------------------------------------------------------------------------------
+
+
+def _questions(ws: Worksheet, report: ClubReport) -> None:
+    rows = (
+        (
+            q.asked_at, q.asker, _name(report, q.asker), q.via, q.status, q.text,
+            q.faq_entry or "", q.answered_by or "", q.answered_at,
+        )
+        for q in report.questions
+    )
+    _table(ws, 1, 1, QUESTION_COLUMNS, rows)
+    ws.freeze_panes = "A2"
+    _widths(ws, {"A": 17, "B": 13, "C": 18, "D": 9, "E": 16, "F": 60, "G": 40, "H": 13, "I": 17})
+    for (cell,) in ws.iter_rows(min_row=2, min_col=6, max_col=6):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # Summary by state, with a pie chart.
+    top, left = 1, 11
+    last = _table(ws, top, left, ("Status", "Questions"), report.question_states.items())
+    chart = PieChart()
+    chart.title = "Questions by state"
+    _summary_chart(ws, chart, left, top, last, "K8")
+
+
+def _faq_usage(ws: Worksheet, report: ClubReport) -> None:
+    rows = ((e.id, e.question, e.times_used, e.helpful, e.not_helpful) for e in report.faq_usage)
+    last = _table(ws, 1, 1, FAQ_COLUMNS, rows)
+    ws.freeze_panes = "A2"
+    _widths(ws, {"A": 9, "B": 70, "C": 11, "D": 9, "E": 11})
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = f"Most used FAQ entries (top {FAQ_CHART_TOP})"
+    chart.y_axis.title = "Times used"
+    top_row = _data_rows(1, min(last, 1 + FAQ_CHART_TOP))
+    chart.add_data(Reference(ws, min_col=3, max_col=5, min_row=1, max_row=top_row),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=top_row))
+    _place(ws, chart, "G2")
+
+
+def _pairings(ws: Worksheet, report: ClubReport) -> None:
+    rows = (
+        (
+            p.mentor_id, _name(report, p.mentor_id), p.mentee_id, _name(report, p.mentee_id),
+            p.status, p.started_at, p.ended_at, "yes" if p.met else "no", p.end_reason or "",
+        )
+        for p in report.pairings
+    )
+    last = _table(ws, 1, 1, PAIRING_COLUMNS, rows)
+    ws.freeze_panes = "A2"
+    _widths(ws, {"A": 13, "B": 18, "C": 13, "D": 18, "E": 9, "F": 17, "G": 17, "H": 6, "I": 20})
+    waiting_top = last + 3
+    ws.cell(row=waiting_top - 1, column=1, value="Waiting for a mentor").font = Font(bold=True)
+    _table(
+        ws, waiting_top, 1, ("Mentee", "Name", "Waiting since (UTC)", "Topics"),
+        (
+            (r.mentee_id, _name(report, r.mentee_id), r.since, ", ".join(r.topics))
+            for r in report.requests_waiting
+        ),
+    )
+    top, left = 1, 11
+    labels = {"waiting": "Requests waiting", "active": "Active pairings", "ended": "Ended pairings"}
+    summary = ((labels[k], report.pairing_counts.get(k, 0)) for k in labels)
+    end = _table(ws, top, left, ("Mentoring", "Count"), summary)
+    chart = BarChart()
+    chart.title = "Mentoring"
+    _summary_chart(ws, chart, left, top, end, "K7")
+
+
+def _meetings(ws: Worksheet, report: ClubReport) -> None:
+    rows = ((a.meeting_id, a.title, a.occurrence_at, a.attended) for a in report.attendance)
+    last = _table(ws, 1, 1, ATTENDANCE_COLUMNS, rows)
+    _widths(ws, {"A": 11, "B": 40, "C": 17, "D": 10, "F": 11, "G": 40, "H": 10})
+    chart = LineChart()
+    chart.title = "Attendance per meeting"
+    chart.y_axis.title = "People"
+    data_end = _data_rows(1, last)
+    chart.add_data(Reference(ws, min_col=4, min_row=1, max_row=data_end), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=3, min_row=2, max_row=data_end))
+    _place(ws, chart, "M2")
+    _table(
+        ws, 1, 6, RSVP_COLUMNS,
+        ((m.meeting_id, m.title, m.status, m.going, m.maybe, m.no) for m in report.rsvps),
+    )
+
+
+def _encouragement(ws: Worksheet, report: ClubReport) -> None:
+    end = _table(ws, 1, 1, ("Nudge kind", "Sent"), report.nudges_by_kind.items())
+    chart = BarChart()
+    chart.title = "Nudges sent by kind"
+    _summary_chart(ws, chart, 1, 1, end, "K2")
+    counters_top = end + 3
+    ws.cell(row=counters_top - 1, column=1, value="Running totals (kept after forget me)").font = (
+        Font(bold=True)
+    )
+    counters = sorted(report.counters.items())
+    counters_end = _table(ws, counters_top, 1, ("Counter", "Value"), counters)
+    kudos_top = counters_end + 3
+    ws.cell(row=kudos_top - 1, column=1, value="Kudos").font = Font(bold=True)
+    _table(
+        ws, kudos_top, 1, KUDOS_COLUMNS,
+        ((k.user_id, _name(report, k.user_id), k.received, k.given) for k in report.kudos),
+    )
+    _widths(ws, {"A": 30, "B": 18, "C": 15, "D": 13})
+
+
+def build_workbook(report: ClubReport) -> Workbook:
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    first.title = SHEETS[0]
+    _questions(first, report)
+    for title, fill in zip(SHEETS[1:], (_faq_usage, _pairings, _meetings, _encouragement),
+                           strict=True):
+        fill(workbook.create_sheet(title), report)
+    workbook.properties.title = "Social media club report"
+    workbook.properties.created = _cell_value(report.generated_at)
+    return workbook
+
+
+def workbook_bytes(report: ClubReport) -> bytes:
+    buffer = io.BytesIO()
+    build_workbook(report).save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,39 @@
+"""All models, imported here so Alembic and `create_all` see every table."""
+
+from storage.base import Base, UTCDateTime
+from storage.encouragement.models import (
+    ClubCounter,
+    Kudos,
+    NudgeSchedule,
+    NudgeSetting,
+    SentNudge,
+    WelcomeSent,
+)
+from storage.faq.models import FaqEntry, FaqQuestion, FaqState, FaqVote
+from storage.home import models as home_models
+from storage.meetings import models as meetings_models
+from storage.members.models import Member, ProcessedEvent, RoleGrant
+from storage.mentoring import models as mentoring_models
+from storage.path.models import PathStepReached
+
+__all__ = [
+    "Base",
+    "ClubCounter",
+    "FaqEntry",
+    "FaqQuestion",
+    "FaqState",
+    "FaqVote",
+    "Kudos",
+    "Member",
+    "NudgeSchedule",
+    "NudgeSetting",
+    "PathStepReached",
+    "ProcessedEvent",
+    "RoleGrant",
+    "SentNudge",
+    "UTCDateTime",
+    "WelcomeSent",
+    "home_models",
+    "meetings_models",
+    "mentoring_models",
+]
