@@ -3,6 +3,10 @@
 Bolt acknowledges Slack as soon as a listener calls `ack()` and lets the rest
 of the listener run on this pool. Tests and the console call `wait_idle()`
 after each delivery so they observe every Web API call deterministically.
+
+Each request runs on its own worker, so a slow listener holds one worker, not the
+queue; what keeps workers free is that no input costs much (questions are clipped
+before matching, see bot/faq/asking.py, tests/wire/test_bounded_input.py).
 """
 
 from __future__ import annotations

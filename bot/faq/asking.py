@@ -35,6 +35,9 @@ SUGGESTIONS_MAX = 3
 # "where are the guidelines"): better no suggestion than an odd one.
 SUGGESTION_MIN_CONFIDENCE = 0.05
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+# What a question may cost: longer text is clipped before it is stored or matched. A real
+# question is a sentence or three; 40 000 characters of one word is not one (README, Security).
+ASKED_MAX_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,14 @@ Deliver = Callable[[Reply], str | None]  # posts the reply; returns its ts if it
 
 
 def question_text(text: str) -> str:
-    """The question as asked, without mentions of the bot and extra spaces."""
-    return one_line(_MENTION.sub(" ", text or ""))
+    """The question as asked, without mentions of the bot and extra spaces, clipped to
+    `ASKED_MAX_CHARS` (at a space when there is one near the end)."""
+    text = one_line(_MENTION.sub(" ", (text or "")[: ASKED_MAX_CHARS * 4]))
+    if len(text) <= ASKED_MAX_CHARS:
+        return text
+    cut = text[:ASKED_MAX_CHARS]
+    space = cut.rfind(" ", ASKED_MAX_CHARS - 100)
+    return cut[:space] if space > 0 else cut
 
 
 def decide(matcher: FaqMatcher, question: str) -> Decision:

@@ -114,6 +114,11 @@ _K1 = 1.2
 _B = 0.75
 _FUZZY_DISCOUNT = 0.8  # a corrected typo is weaker evidence than the word itself
 _FUZZY_MIN_LEN = 4  # below this, one edit turns a word into too many others
+# Above this no word is a typo worth correcting, and its deletion variants (one string per
+# character, each nearly as long) would cost quadratic memory: 40 000 characters, 1.6 GB.
+FUZZY_MAX_LEN = 40
+# The matcher reads at most this much of a question (callers clip earlier; this bounds any).
+QUERY_MAX_CHARS = 4000
 _NGRAMS = (3, 4, 5)
 _SOFTMAX_TAU = 0.1
 
@@ -251,7 +256,7 @@ class FaqMatcher:
 
         self._deletion_index: dict[str, list[int]] = {}
         for term, term_id in self._vocab.items():
-            if len(term) >= _FUZZY_MIN_LEN:
+            if _FUZZY_MIN_LEN <= len(term) <= FUZZY_MAX_LEN:
                 for key in {term} | _deletions(term):
                     self._deletion_index.setdefault(key, []).append(term_id)
         self._terms = list(self._vocab)
@@ -290,7 +295,7 @@ class FaqMatcher:
         return hidden is None or not bool(hidden[postings.texts_of(term)].all())
 
     def _fuzzy(self, stem: str, hidden: np.ndarray | None) -> int | None:
-        if len(stem) < _FUZZY_MIN_LEN:
+        if not _FUZZY_MIN_LEN <= len(stem) <= FUZZY_MAX_LEN:
             return None
         found: set[int] = set()
         for key in {stem} | _deletions(stem):
@@ -308,6 +313,7 @@ class FaqMatcher:
 
     def _text_scores(self, question: str, hidden: np.ndarray | None = None) -> _Scores | None:
         """Per-text channel scores, or None when the question has no content words."""
+        question = question[:QUERY_MAX_CHARS]
         words = tn.content_tokens(question)
         n = len(self._owner)
         if not words or n == 0:
