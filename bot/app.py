@@ -16,6 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import CONTEXT_KEY, Deps
 from bot.edge import replay
+from bot.edge import text as edge_text
 from bot.errors import report_error
 from bot.executor import TrackingExecutor
 from bot.faq import index as faq_index
@@ -86,6 +87,7 @@ def create_app(
         raise_error_for_unhandled_request=True,
     )
     bolt.use(_inject(deps))
+    bolt.use(edge_text.clean_request)  # NUL and control characters gone before any listener
     bolt.use(replay.refuse_replays)
     bolt.use(_deduplicate_events)
     bolt.error(_on_error)
