@@ -1,18 +1,24 @@
-"""Greetings and thanks sent to the bot: not questions, so never matched or escalated.
+"""Greetings, thanks, asking for help and keyboard noise sent to the bot: not questions,
+so never matched or escalated.
 
-A small, explicit list on purpose (no NLP): only a whole message that is one of these
-phrases counts, so "hi, how do I start a blog?" is still a question.
+Small, explicit lists on purpose (no NLP): only a whole message that is one of these
+phrases counts, so "hi, how do I start a blog?" and "help me start a blog" are still
+questions. Noise is judged word by word and only on Latin letters, so a question in
+Japanese or Greek is never mistaken for it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import StrEnum
 
 
 class SmallTalk(StrEnum):
     GREETING = "greeting"
     THANKS = "thanks"
+    HELP = "help"
+    NOISE = "noise"
 
 
 _GREETINGS = frozenset({
@@ -24,6 +30,14 @@ _THANKS = frozenset({
     "thanks so much", "thank you so much", "thank you very much", "thanks a bunch",
     "great thanks", "ok thanks", "ok thank you", "perfect thanks", "awesome thanks",
     "that helped thanks", "got it thanks",
+})
+# Asking what the bot is for, rather than asking it something.
+_HELP = frozenset({
+    "help", "help me", "help please", "please help", "halp", "what can you do",
+    "what do you do", "what can i ask", "what can i ask you", "what can you help with",
+    "what can you help me with", "how do you work", "how does this work", "how does it work",
+    "who are you", "what are you", "what is this", "what is clubbot", "commands", "menu",
+    "options", "what are the commands", "show commands", "list commands", "usage",
 })
 # Who the greeting is addressed to: "hi there", "thanks clubbot", "hello everyone".
 _ADDRESSEES = ("there", "clubbot", "bot", "all", "everyone", "team")
@@ -40,13 +54,68 @@ def _normalise(text: str) -> str:
 
 
 def small_talk(text: str) -> SmallTalk | None:
-    """GREETING or THANKS when the whole message is one; None for anything else."""
+    """What kind of not-a-question the whole message is; None for a question."""
     phrase = _normalise(text)
+    if not phrase and (_only_emoji(text) or _EMOTICON.fullmatch(text.strip())):
+        # A lone :wave: says hello; a lone :+1: or :pray: after an answer says thanks.
+        return SmallTalk.GREETING if "wave" in text or "👋" in text else SmallTalk.THANKS
     if phrase in _GREETINGS:
         return SmallTalk.GREETING
     if phrase in _THANKS:
         return SmallTalk.THANKS
+    if phrase in _HELP or _QUESTION_MARKS.fullmatch(text.strip()):
+        return SmallTalk.HELP
+    if is_noise(text):
+        return SmallTalk.NOISE
     return None
+
+
+def _only_emoji(text: str) -> bool:
+    rest = _EMOJI.sub("", text).strip()
+    has_emoji = bool(_EMOJI.search(text)) or any(unicodedata.category(c) == "So" for c in rest)
+    return has_emoji and all(
+        unicodedata.category(c) in {"So", "Sk", "Mn", "Cf", "Zs"} or c in "!." for c in rest
+    )
+
+
+_EMOTICON = re.compile(r"[:;=8]['-]?[)D(pP3]+")
+_QUESTION_MARKS = re.compile(r"[?？]+")
+_SLACK_MARKUP = re.compile(r"<[^>]*>")  # links, mentions and channels say something
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
+_VOWELS = frozenset("aeiouy")
+
+
+def _mashed(word: str) -> bool:
+    """A word no language the club writes in would spell: a run along one keyboard row,
+    one letter or syllable repeated, or a long stretch without a vowel."""
+    if len(word) >= 4 and any(word in row or word[:4] in row for row in _ROWS):
+        return True
+    if len(word) == 3 and not _VOWELS & set(word) and any(word in row for row in _ROWS):
+        return True  # "jkl", "sdf"; "why", "SMC" or "thx" stay words
+    for size in (1, 2, 3):
+        unit = word[:size]
+        if len(word) >= 3 * size and len(word) >= 3 and unit * (len(word) // size) == word:
+            return True
+    run = longest = 0
+    for letter in word:
+        run = 0 if letter in _VOWELS else run + 1
+        longest = max(longest, run)
+    return longest >= 6 or (len(word) >= 5 and not _VOWELS & set(word))
+
+
+def is_noise(text: str) -> bool:
+    """True for keyboard noise such as "asdfgh", "jkjkjk ???" or "....": every word
+    mashed, or no word at all. Anything with digits, markup or non-Latin letters is
+    given the benefit of the doubt."""
+    stripped = _EMOJI.sub(" ", text.lower())
+    if _SLACK_MARKUP.search(stripped) or any(c.isdigit() for c in stripped):
+        return False
+    if any(c.isalpha() and not c.isascii() for c in stripped):
+        return False
+    words = re.findall(r"[a-z]+", stripped)
+    if not words:
+        return bool(stripped.strip()) and not _EMOJI.search(text)
+    return all(_mashed(word) for word in words)
 
 
 def _alternation(phrases: frozenset[str]) -> str:

@@ -137,13 +137,38 @@ def not_helpful_followup(question_id: int) -> tuple[str, list[Block]]:
 
 
 def small_talk_reply(kind: SmallTalk, user_id: str) -> str:
-    """A short human reply to "hi" or "thanks": no FAQ lookup, no escalation."""
+    """A short human reply to "hi", "thanks", "help" or keyboard noise: no FAQ lookup,
+    no escalation."""
     if kind is SmallTalk.THANKS:
         return "You're welcome! :blush: Ask me anything else about the club any time."
+    if kind is SmallTalk.HELP:
+        return help_reply(user_id)
+    if kind is SmallTalk.NOISE:
+        return (
+            "Sorry, I didn't catch that. :thinking_face: Ask me a question about blogging, "
+            "posting or the club in your own words, like _how do I start a blog?_, or type "
+            "`help` to see what I can do."
+        )
     return (
         f":wave: Hi <@{user_id}>! Ask me anything about the club in your own words, like "
         "_how do I start a blog?_, and I'll answer from the club FAQ. "
         "`/club help` lists everything else I can do."
+    )
+
+
+def help_reply(user_id: str) -> str:
+    """What the bot does for a member, in the words of the club rather than a command list
+    (`/club help` has that, tailored to the person's roles)."""
+    return (
+        f":wave: Hi <@{user_id}>! I'm clubbot, the social media club's assistant. "
+        "Here's how I can help:\n"
+        "• *Questions*: ask me anything about blogging, posting or the club's guidelines, "
+        "right here in your own words, like _how do I start a blog?_ If the FAQ has no "
+        "answer yet, I can pass your question to the mentors.\n"
+        "• *A mentor*: `/club mentor request` pairs you with an experienced colleague.\n"
+        "• *Meetups*: `/club meeting list` shows the club's next meetings.\n"
+        "• *Your progress*: `/club progress` shows where you are on the club's path.\n"
+        "`/club help` lists every command you can use."
     )
 
 

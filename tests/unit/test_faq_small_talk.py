@@ -34,3 +34,32 @@ def test_anything_more_is_not_small_talk(text: str) -> None:
 ])
 def test_politeness_around_a_question_is_left_out(text: str, question: str) -> None:
     assert without_small_talk(text) == question
+
+
+@pytest.mark.parametrize("text", ["help", "Help!", "help please", "What can you do?",
+                                  "what can I ask you", "who are you?", "?", "??"])
+def test_asking_for_help(text: str) -> None:
+    assert small_talk(text) is SmallTalk.HELP
+
+
+@pytest.mark.parametrize("text", ["asdfgh", "jkjkjk", "qwerty", "sdfsdf ghjk", "....", "!!!",
+                                  "aaaaaa", "zxcvbn asdf", "ggggggg"])
+def test_keyboard_noise(text: str) -> None:
+    assert small_talk(text) is SmallTalk.NOISE
+
+
+@pytest.mark.parametrize("text", [
+    "help me start a blog", "what can I post about work?", "strengths", "html", "rhythm",
+    "SMC", "blogging" * 5000, "ブログを始めるには?", "Wie starte ich einen Blog?", "2027",
+    "<https://intranet.example.com|link>", "asdf blog",
+])
+def test_real_words_and_other_scripts_are_not_noise(text: str) -> None:
+    assert small_talk(text) is not SmallTalk.NOISE
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    (":wave:", SmallTalk.GREETING), ("👋", SmallTalk.GREETING), (":+1:", SmallTalk.THANKS),
+    ("🙏🏽", SmallTalk.THANKS), (":)", SmallTalk.THANKS), ("why? 👍", None),
+])
+def test_a_lone_emoji_is_a_greeting_or_thanks(text: str, kind: SmallTalk | None) -> None:
+    assert small_talk(text) is kind

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.local import CLUB, MEI, NINA, OLIVIA, RANDOM, SAM, LocalClub
+from bot.local import CLUB, MEI, MENTORS, NINA, OLIVIA, RANDOM, SAM, LocalClub
 from storage.faq.models import FaqEntry, FaqQuestion
 from storage.path.models import PathStepReached
 
@@ -251,6 +251,43 @@ def test_small_talk_by_mention_command_and_in_the_channel(club: LocalClub) -> No
     (post,) = [c.args for c in club.emulator.calls_to("response_url")]
     assert post["response_type"] == "ephemeral" and post["text"].startswith("You're welcome")
     assert questions(club) == []
+
+
+def test_help_in_a_dm_says_what_the_bot_does(club: LocalClub) -> None:
+    for text in ("help", "what can you do?"):
+        club.dm(NINA.user_id, text)
+    replies = posts(club, club.dm_channel(NINA.user_id))
+    assert len(replies) == 2
+    for reply in replies:
+        assert "I'm clubbot" in reply["text"] and "`/club mentor request`" in reply["text"]
+        assert "don't know" not in reply["text"] and action_ids(reply) == []
+    assert questions(club) == [] and first_question_steps(club, NINA.user_id) == 0
+
+
+def test_help_me_with_a_topic_is_still_a_question(club: LocalClub) -> None:
+    club.dm(NINA.user_id, "help me start a blog")
+    (reply,) = posts(club, club.dm_channel(NINA.user_id))
+    assert "I'm clubbot" not in reply["text"]
+    assert [q.text for q in questions(club)] == ["help me start a blog"]
+
+
+def test_keyboard_noise_is_not_escalated(club: LocalClub) -> None:
+    club.dm(NINA.user_id, "asdfgh jkl")
+    (reply,) = posts(club, club.dm_channel(NINA.user_id))
+    assert "didn't catch that" in reply["text"] and action_ids(reply) == []
+    club.say(NINA.user_id, "qwerty", channel=CLUB.channel_id)  # not to the bot: silence
+    club.command(NINA.user_id, "ask ....")
+    (post,) = [c.args for c in club.emulator.calls_to("response_url")]
+    assert post["response_type"] == "ephemeral" and "didn't catch that" in post["text"]
+    assert posts(club, CLUB.channel_id) == [] and posts(club, MENTORS.channel_id) == []
+    assert questions(club) == []
+
+
+def test_help_by_mention_in_the_channel_is_answered_in_its_thread(club: LocalClub) -> None:
+    delivery = club.mention(SAM.user_id, "help")
+    (reply,) = posts(club, CLUB.channel_id)
+    assert reply["thread_ts"] == delivery.payload["event"]["ts"]
+    assert "I'm clubbot" in reply["text"]
 
 
 def test_hi_to_the_bot_in_a_dm_delivered_as_two_events_is_greeted_once(
