@@ -23,6 +23,7 @@ from bot.faq import index as faq_index
 from bot.roles import grants as roles
 from bot.slack_client import make_client
 from handlers import commands
+from handlers.campaigns import commands as campaigns
 from handlers.commands import CommandRouter
 from handlers.encouragement import kudos, nudges, progress, welcome
 from handlers.faq import answering as faq
@@ -48,6 +49,7 @@ FEATURES: tuple[Callable[[Wiring, CommandRouter], None], ...] = (
     kudos.register,
     privacy.register,
     meetings.register,
+    campaigns.register,
     mentoring.register,
     faq.register,
     home.register,

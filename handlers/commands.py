@@ -109,6 +109,7 @@ GROUP_ORDER = (
     "FAQ",
     "Mentoring",
     "Meetings",
+    "Campaigns",
     "Your progress",
     "General",
     "Privacy",

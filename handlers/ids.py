@@ -59,3 +59,13 @@ HOME_NUDGES_TOGGLE = "home_nudges_toggle"
 HOME_SCHEDULE_MEETING = "home_schedule_meeting"
 HOME_PAIRING_ROUND = "home_pairing_round"
 HOME_REPORT = "home_report"
+
+# Launch campaigns (handlers/campaigns/)
+CAMPAIGN_FORM_VIEW = "campaign_form_modal"
+CAMPAIGN_POST_VIEW = "campaign_post_modal"
+CAMPAIGN_JOIN = "campaign_join"
+CAMPAIGN_DECLINE = "campaign_decline"
+CAMPAIGN_INVITES_OFF = "campaign_invites_off"
+CAMPAIGN_POSTED = "campaign_posted"
+CAMPAIGN_CANCEL_CONFIRM = "campaign_cancel_confirm"
+CAMPAIGN_CANCEL_KEEP = "campaign_cancel_keep"

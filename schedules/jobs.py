@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from bot import events
 from bot.deps import Deps
+from schedules import campaigns as campaign_due
 from schedules import encouragement as nudges
 from schedules import faq as faq_jobs
 from schedules import meetings as meeting_reminders
@@ -24,11 +25,14 @@ _deps: Deps | None = None
 # reminders go first; each task guards its own failures.
 TICK_TASKS: tuple[Callable[[Deps], None], ...] = (
     meeting_reminders.send_meeting_reminders,
+    campaign_due.send_golive,
     meeting_reminders.ask_who_came,
     meeting_reminders.redraw_stale_announcements,
     mentoring_due.move_on_offers_and_check_in,
     faq_jobs.raise_unanswered_questions,
     faq_jobs.show_answers_to_mentors,
+    campaign_due.send_due_invitations,
+    campaign_due.post_roundups,
     nudges.send_due_nudges,
 )
 

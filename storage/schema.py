@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and `create_all` see every table."""
 
 from storage.base import Base, UTCDateTime
+from storage.campaigns import models as campaigns_models
 from storage.encouragement.models import (
     ClubCounter,
     Kudos,
@@ -33,6 +34,7 @@ __all__ = [
     "SentNudge",
     "UTCDateTime",
     "WelcomeSent",
+    "campaigns_models",
     "home_models",
     "meetings_models",
     "mentoring_models",

@@ -78,6 +78,23 @@ def remove_faq_editor(db: Database, target: str) -> RoleChange:
     return RoleChange.REMOVED if removed else RoleChange.NOT_HELD
 
 
+def campaign_leads(db: Database) -> list[str]:
+    with db.transaction() as session:
+        return members.users_with_role(session, Role.CAMPAIGN_LEAD)
+
+
+def add_campaign_lead(db: Database, actor: str, target: str, now: datetime) -> RoleChange:
+    with db.transaction() as session:
+        added = members.grant(session, target, Role.CAMPAIGN_LEAD, by=actor, now=now)
+    return RoleChange.ADDED if added else RoleChange.ALREADY
+
+
+def remove_campaign_lead(db: Database, target: str) -> RoleChange:
+    with db.transaction() as session:
+        removed = members.revoke(session, target, Role.CAMPAIGN_LEAD)
+    return RoleChange.REMOVED if removed else RoleChange.NOT_HELD
+
+
 @dataclass(frozen=True)
 class EditingSplit:
     """Who to tell, once, that mentors no longer edit the FAQ, and whom it affects."""

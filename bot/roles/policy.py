@@ -4,6 +4,8 @@ Mentoring and FAQ editing are separate rights: signing up to mentor makes someon
 mentor, nothing more. The FAQ belongs to organisers and to the FAQ editors they name
 (`/club faq editors add`); a club may hand FAQ editing to every mentor with the
 CLUB_MENTORS_EDIT_FAQ setting, which `roles_of` folds in as the FAQ editor role.
+Launch campaigns are run by organisers and the campaign leads they name
+(`/club campaign leads add`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ class Role(StrEnum):
     MEMBER = "member"
     MENTOR = "mentor"
     FAQ_EDITOR = "faq_editor"
+    # Named by organisers (`/club campaign leads add`), for example someone from PR.
+    CAMPAIGN_LEAD = "campaign_lead"
     ORGANISER = "organiser"
 
 
@@ -29,7 +33,10 @@ class Action(StrEnum):
     EDIT_FAQ = "edit_faq"
     # The same people: replace entries in bulk from a spreadsheet.
     IMPORT_FAQ = "import_faq"
+    # Campaign leads and organisers: create, edit, cancel launch campaigns, see their status.
+    RUN_CAMPAIGNS = "run_campaigns"
     # Organisers only.
+    MANAGE_CAMPAIGN_LEADS = "manage_campaign_leads"
     MANAGE_FAQ_EDITORS = "manage_faq_editors"
     MANAGE_ORGANISERS = "manage_organisers"
     MANAGE_MEETINGS = "manage_meetings"
@@ -41,12 +48,15 @@ class Action(StrEnum):
 _MENTORS = frozenset({Role.MENTOR, Role.ORGANISER})
 _EDITORS = frozenset({Role.FAQ_EDITOR, Role.ORGANISER})
 _ORGANISERS = frozenset({Role.ORGANISER})
+_CAMPAIGNERS = frozenset({Role.CAMPAIGN_LEAD, Role.ORGANISER})
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.USE_BOT: frozenset(Role),
     Action.ANSWER_QUESTIONS: _MENTORS,
     Action.EDIT_FAQ: _EDITORS,
     Action.IMPORT_FAQ: _EDITORS,
+    Action.RUN_CAMPAIGNS: _CAMPAIGNERS,
+    Action.MANAGE_CAMPAIGN_LEADS: _ORGANISERS,
     Action.MANAGE_FAQ_EDITORS: _ORGANISERS,
     Action.MANAGE_ORGANISERS: _ORGANISERS,
     Action.MANAGE_MEETINGS: _ORGANISERS,
@@ -59,6 +69,7 @@ _WHO = {
     _MENTORS: "mentors and organisers",
     _EDITORS: "organisers and FAQ editors",
     _ORGANISERS: "organisers",
+    _CAMPAIGNERS: "organisers and campaign leads",
 }
 
 

@@ -65,3 +65,13 @@ def test_mentors_who_are_neither_organisers_nor_editors_lost_faq_editing() -> No
 def test_the_last_organiser_stays() -> None:
     assert not can_remove_organiser(["U1"], "U1")
     assert can_remove_organiser(["U1", "U2"], "U1")
+
+
+def test_campaign_leads_run_campaigns_and_nothing_else() -> None:
+    lead = roles_of(["campaign_lead"])
+    assert [action for action in Action if may(lead, action)] == [
+        Action.USE_BOT, Action.RUN_CAMPAIGNS,
+    ]
+    assert not may(lead, Action.MANAGE_CAMPAIGN_LEADS)
+    assert not may(MENTOR, Action.RUN_CAMPAIGNS)
+    assert who_may(Action.RUN_CAMPAIGNS) == "organisers and campaign leads"

@@ -27,6 +27,7 @@ from bot.emulator.sender import Delivery
 from bot.local import CLUB, MARCO, MEI, NINA, OLIVIA, PRIYA, SAM, LocalClub, Person
 from handlers import ids
 from handlers.faq import views as faq_views
+from storage.campaigns.models import Campaign
 from storage.faq.models import FaqQuestion
 from storage.meetings.models import Meeting
 from storage.mentoring.models import MentorOffer, Pairing, PairingRound
@@ -167,6 +168,17 @@ def build_world(club: LocalClub) -> World:
     w["announcement"] = {"channel": CLUB.channel_id,
                          "ts": _scalar(club, select(Meeting.announcement_ts).where(
                              Meeting.id == w["meeting"]))}
+    # Campaigns: one live (its embargo lifted an hour ago), one cancelled.
+    now = club.clock.now()
+    with club.db.transaction() as session:
+        for title, status in (("Live launch", "active"), ("Called off", "cancelled")):
+            session.add(Campaign(title=title, launch_at=now - timedelta(hours=1),
+                                 closes_at=now + timedelta(days=2), status=status,
+                                 created_by=OLIVIA.user_id, created_at=now, updated_at=now))
+        session.flush()
+        w["campaign"], w["cancelled_campaign"] = (
+            session.scalar(select(Campaign.id).where(Campaign.title == title))
+            for title in ("Live launch", "Called off"))
     club.command(NINA.user_id, "forget me")
     for user in (NINA, OLIVIA):  # the Home each last saw, so a refusal republishes the same
         club.sender.block_action(user.user_id, ids.HOME_REFRESH,
@@ -235,6 +247,21 @@ def meeting_form(_world: World) -> dict[str, Any]:
         "channel": {"channel": {"type": "conversations_select",
                                 "selected_conversation": CLUB.channel_id}},
     }
+
+
+def campaign_form(_world: World) -> dict[str, Any]:
+    return {
+        "title": {"title": {"type": "plain_text_input", "value": "Forged campaign"}},
+        "launch_date": {"launch_date": {"type": "datepicker", "selected_date": "2027-01-11"}},
+        "launch_time": {"launch_time": {"type": "timepicker", "selected_time": "15:00"}},
+        "close_date": {"close_date": {"type": "datepicker", "selected_date": "2027-01-12"}},
+        "close_time": {"close_time": {"type": "timepicker", "selected_time": "15:00"}},
+    }
+
+
+def campaign_post_form(_world: World) -> dict[str, Any]:
+    return {"link": {"link": {"type": "plain_text_input",
+                              "value": "https://www.linkedin.com/posts/forged"}}}
 
 
 def attendance_form(world: World) -> dict[str, Any]:
@@ -307,6 +334,17 @@ NO_RECORD = "n/a: names no record; the presser's own form, every field checked"
 ORGANISER_ANY = "n/a: an organiser may act on any such record; the id is looked up"
 PUBLIC = "n/a: public and read-only; anyone may page the FAQ list"
 MEETING_FORM = {"meeting_id": "@meeting", "origin": CLUB.channel_id}
+
+
+def _campaign_answer(action_id: str) -> Case:
+    return Case(send=press(action_id), owner=person(PRIYA), genuine=of("{campaign}"),
+                other=of("{cancelled_campaign}"),
+                wrong_person="n/a: every member may answer for themselves")
+
+
+def _campaign_organiser(action_id: str) -> Case:
+    return Case(send=press(action_id), owner=person(OLIVIA), genuine=of("{campaign}"),
+                other=of("{cancelled_campaign}"), outsider=MEI.user_id)
 
 
 def _checkin(action_id: str) -> Case:
@@ -412,6 +450,26 @@ CASES: dict[str, Case] = {
                                                 occurrence="2026-12-10T15:00:00+00:00"),
                                       huge=meta(meeting_id=HUGE, occurrence=HUGE),
                                       outsider=NINA.user_id),
+    # Launch campaigns.
+    ids.CAMPAIGN_JOIN: _campaign_answer(ids.CAMPAIGN_JOIN),
+    ids.CAMPAIGN_DECLINE: _campaign_answer(ids.CAMPAIGN_DECLINE),
+    ids.CAMPAIGN_POSTED: Case(press(ids.CAMPAIGN_POSTED), person(PRIYA), of("{campaign}"),
+                              of("{cancelled_campaign}"),
+                              wrong_person="n/a: every member may send a link to their own post"),
+    ids.CAMPAIGN_INVITES_OFF: Case(press(ids.CAMPAIGN_INVITES_OFF), person(PRIYA),
+                                   of("{campaign}"), SELF_ONLY, huge="n/a: reads no value",
+                                   malformed="n/a: reads no value", wrong_person=SELF_ONLY),
+    ids.CAMPAIGN_CANCEL_CONFIRM: _campaign_organiser(ids.CAMPAIGN_CANCEL_CONFIRM),
+    ids.CAMPAIGN_CANCEL_KEEP: _campaign_organiser(ids.CAMPAIGN_CANCEL_KEEP),
+    ids.CAMPAIGN_FORM_VIEW: Case(submit(ids.CAMPAIGN_FORM_VIEW, campaign_form), person(OLIVIA),
+                                 _meta_ids(campaign_id="@campaign"),
+                                 _meta_ids(campaign_id="@cancelled_campaign"),
+                                 huge=meta(campaign_id=HUGE), outsider=MEI.user_id),
+    ids.CAMPAIGN_POST_VIEW: Case(submit(ids.CAMPAIGN_POST_VIEW, campaign_post_form),
+                                 person(PRIYA), _meta_ids(campaign_id="@campaign"),
+                                 _meta_ids(campaign_id="@cancelled_campaign"),
+                                 huge=meta(campaign_id=HUGE),
+                                 wrong_person="n/a: every member may send their own link"),
     # The App Home.
     ids.HOME_REFRESH: Case(press(ids.HOME_REFRESH, "home"), person(NINA), fixed(""), SELF_ONLY,
                            huge="n/a: reads no value", malformed="n/a: reads no value",
