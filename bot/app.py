@@ -21,7 +21,7 @@ from bot.errors import report_error
 from bot.executor import TrackingExecutor
 from bot.faq import index as faq_index
 from bot.roles import grants as roles
-from bot.slack_client import make_client
+from bot.slack_client import fit_responses, make_client
 from handlers import commands
 from handlers.campaigns import commands as campaigns
 from handlers.commands import CommandRouter
@@ -90,6 +90,7 @@ def create_app(
     )
     bolt.use(_inject(deps))
     bolt.use(edge_text.clean_request)  # NUL and control characters gone before any listener
+    bolt.use(fit_responses)  # and what it says back fits Slack's limits
     bolt.use(replay.refuse_replays)
     bolt.use(_deduplicate_events)
     bolt.error(_on_error)

@@ -194,6 +194,8 @@ def _unknown(
     text: str, router: CommandRouter, caller_roles: frozenset[Role], respond: Respond
 ) -> None:
     word = text.split()[0]
+    if len(word) > 40:  # echoed, not stored: a sample is enough to see the typo
+        word = word[:39] + "…"
     suggestion = router.closest(text)
     hint = (
         f" Did you mean `{ids.COMMAND} {suggestion.usage}`?"

@@ -29,6 +29,11 @@ class EntryFields:
     tags: tuple[str, ...]
 
 
+def is_tag(text: str) -> bool:
+    """A tag as entries carry them: up to 30 lowercase letters, digits and dashes."""
+    return bool(_TAG.match(text))
+
+
 def split_lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.deps import CONTEXT_KEY, Deps
 from bot.faq import manage as faq_admin
 from bot.faq import mentors as faq_mentors
-from bot.faq.fields import EntryFields, split_lines, split_tags, validate_entry
+from bot.faq.fields import EntryFields, is_tag, split_lines, split_tags, validate_entry
 from bot.faq.mentors import Outcome
 from bot.roles.policy import Action, who_may
 from handlers import ids, payload
@@ -62,6 +62,13 @@ def _ephemeral(respond: Respond, text: str, **extra: Any) -> None:
 
 def _list(call: CommandCall) -> None:
     tag = call.args.strip().lower() or None
+    if tag is not None and not is_tag(tag):
+        # Never an entry's tag, and echoed whole it made a reply Slack refused (41 000
+        # characters): say what a tag looks like instead.
+        _ephemeral(call.respond, "`/club faq list` takes a tag: up to 30 letters, digits and "
+                   "dashes, like `mentoring`, and that isn't one. `/club faq list` alone shows "
+                   "every entry.")
+        return
     entries = faq_admin.list_entries(call.deps.db, tag, call.deps.clock.now())
     text, blocks = views.list_page(entries, 1, tag)
     _ephemeral(call.respond, text, blocks=blocks)
