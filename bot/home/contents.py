@@ -19,7 +19,8 @@ from bot.roles.policy import Action, may
 from storage.db import Database
 from storage.encouragement import queries as nudges_repo
 from storage.members.models import Member
-from storage.mentoring.models import MentorProfileRow
+from storage.mentoring import queries as mentor_repo
+from storage.mentoring.models import MentorProfileRow, MentorRequestRow
 from storage.path import queries as steps_repo
 from storage.reports import queries as repo
 from storage.reports.queries import OccurrenceAttendance, QuestionCounts, QuestionRow
@@ -28,6 +29,7 @@ from storage.reports.queries import OccurrenceAttendance, QuestionCounts, Questi
 QUESTIONS_SHOWN = 5
 MEETINGS_SHOWN = 5
 ATTENDANCE_SHOWN = 6
+OFFERS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,16 @@ class MeetingLine:
     tz: str
     going: int
     my_answer: str | None
+
+
+@dataclass(frozen=True)
+class WaitingOffer:
+    """A request offered to this mentor, waiting for their Accept or Decline."""
+
+    offer_id: int
+    mentee_id: str
+    topics: tuple[str, ...]
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class HomeData:
     nudges_on: bool
     excluded: bool
     health: ClubHealth | None  # organisers only
+    offers: tuple[WaitingOffer, ...] = ()  # a mentor's offers waiting for an answer
 
 
 def start_of_month(now: datetime) -> datetime:
@@ -105,8 +118,20 @@ def home_for(
             nudges_on=not nudges_repo.is_opted_out(session, user_id),
             excluded=bool(member and member.excluded),
             health=_health(session, now) if organiser else None,
+            offers=_waiting_offers(session, user_id),
         )
     return data
+
+
+def _waiting_offers(session: Session, mentor_id: str) -> tuple[WaitingOffer, ...]:
+    found = []
+    for offer in mentor_repo.pending_offers_of(session, mentor_id)[:OFFERS_SHOWN]:
+        request = session.get(MentorRequestRow, offer.request_id)
+        if request is not None:
+            found.append(
+                WaitingOffer(offer.id, request.mentee_id, tuple(request.topics), offer.expires_at)
+            )
+    return tuple(found)
 
 
 def club_health(db: Database, now: datetime) -> ClubHealth:

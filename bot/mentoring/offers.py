@@ -108,6 +108,7 @@ def make_offer(
         profile.last_offered_at = now
     request.stalled_at = None
     outbox.offers.append(offer_note(offer, request))
+    outbox.homes.append(offer.mentor_id)  # their Home lists offers waiting for an answer
     log.info("offer made offer=%s request=%s mentor=%s", offer.id, request.id, offer.mentor_id)
     return offer
 
@@ -443,6 +444,7 @@ def _move_on(db: Database, offer_id: int, status: str, now: datetime, timeout: t
         if offer is None or request is None:
             return outbox
         outbox.stale.append(stale(offer, request.mentee_id, status))
+        outbox.homes.append(offer.mentor_id)
         if request.status == "waiting":
             offer_next(session, request, now, timeout, outbox)
         log.info("offer %s offer=%s request=%s", status, offer.id, request.id)

@@ -152,14 +152,35 @@ def mentoring_blocks(data: HomeData) -> list[Block]:
             f"Your request for a mentor is open since {_date(data.waiting_for_mentor_since)}; "
             "I'll introduce you as soon as a mentor accepts."
         )
-    if lines:
-        return [_section("*Mentoring*\n" + "\n".join(lines))]
+    if lines or data.offers:
+        return [_section("*Mentoring*\n" + "\n".join(lines)), *offer_blocks(data)]
     return [
         _section(
             "*Mentoring*\nA volunteer from the social core can help you get going.",
             button("Find me a mentor", ids.MENTOR_REQUEST_OPEN, "home"),
         )
     ]
+
+
+def offer_blocks(data: HomeData) -> list[Block]:
+    """A mentor's offers waiting for an answer, each with Accept and Decline (the same
+    buttons as the offer's DM: the listener checks the offer is still theirs and pending)."""
+    blocks: list[Block] = []
+    for offer in data.offers:
+        topics = ", ".join(escape_mrkdwn(clip(t, 60)) for t in offer.topics[:10])
+        value = str(offer.offer_id)
+        blocks += [
+            _section(
+                f":raised_hand: <@{offer.mentee_id}> would like a mentor"
+                f"{f' ({topics})' if topics else ''}. Please answer by {_date(offer.expires_at)}."
+            ),
+            _actions(
+                f"home_offer_{offer.offer_id}",
+                button("Accept", ids.MENTOR_OFFER_ACCEPT, value, "primary"),
+                button("Decline", ids.MENTOR_OFFER_DECLINE, value),
+            ),
+        ]
+    return blocks
 
 
 def _meeting_text(line: MeetingLine) -> str:

@@ -259,15 +259,18 @@ def _on_offer(
     deps: Deps = context[CONTEXT_KEY]
     offer_id = _number(action)
     if offer_id is None:
-        _ephemeral(respond, "This offer has moved on.")
+        if body.get("response_url"):
+            _ephemeral(respond, "This offer has moved on.")
         return
     answer = mentoring_offers.accept_offer if accept else mentoring_offers.decline_offer
     outcome = answer(
         deps.db, offer_id, body["user"]["id"], deps.clock.now(), deps.settings.offer_timeout
     )
     reply = _answer_text(outcome.answer, outcome.mentor_id)
-    if reply:
+    if reply and body.get("response_url"):
         _ephemeral(respond, reply)
+    elif reply:  # pressed in the App Home, which has no response_url
+        deps.notifier.dm(body["user"]["id"], reply, unsolicited=False)
     if outcome.outbox:
         deliver(deps, outcome.outbox)
 

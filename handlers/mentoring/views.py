@@ -269,7 +269,8 @@ def offer_message(note: OfferNote) -> tuple[str, list[Block]]:
         ),
         {
             "type": "actions",
-            "block_id": "offer",
+            # One per offer: `/club mentor status` and the Home show several together.
+            "block_id": f"offer_{note.offer_id}",
             "elements": [
                 _button("Accept", ids.MENTOR_OFFER_ACCEPT, str(note.offer_id), "primary"),
                 _button("Decline", ids.MENTOR_OFFER_DECLINE, str(note.offer_id)),
