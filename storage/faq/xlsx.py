@@ -18,6 +18,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from bot.edge.text import strip_controls
+from storage.spreadsheet import SpreadsheetTooBig, check_xlsx
+
 COLUMNS = ("id", "question", "alternatives", "answer", "tags")
 SHEET_TITLE = "FAQ"
 MAX_ROWS = 5000
@@ -51,12 +54,18 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return strip_controls(str(value))  # NUL fails on PostgreSQL; no cell means one
 
 
 def read_rows(source: bytes | str | Path) -> list[RawRow]:
     """Rows of the first sheet under a header naming the five columns (any order)."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    try:
+        check_xlsx(data)  # before openpyxl: an 80 KB file may unpack to 60 MB
+    except SpreadsheetTooBig as error:
+        raise SpreadsheetError(f"this file is too big to import: {error}") from error
+    except zipfile.BadZipFile as error:
+        raise SpreadsheetError("this is not an .xlsx spreadsheet") from error
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
