@@ -37,6 +37,8 @@ FAQ_LIST_PAGE = "faq_list_page"
 FAQ_ANSWER_MODAL = "faq_answer_modal"
 FAQ_ENTRY_MODAL = "faq_entry_modal"
 FAQ_LIST_PREVIOUS = "faq_list_previous"
+FAQ_LEARNED_APPROVE = "faq_learned_approve"
+FAQ_LEARNED_DROP = "faq_learned_drop"
 
 # Mentor pairing (handlers/mentoring.py)
 MENTOR_SIGNUP_VIEW = "mentor_signup_modal"

@@ -10,7 +10,7 @@ from storage.encouragement.models import (
     SentNudge,
     WelcomeSent,
 )
-from storage.faq.models import FaqEntry, FaqQuestion, FaqState, FaqVote
+from storage.faq.models import FaqEntry, FaqQuestion, FaqState, FaqVote, FaqWording
 from storage.home import models as home_models
 from storage.meetings import models as meetings_models
 from storage.members.models import Member, ProcessedEvent, RoleGrant
@@ -24,6 +24,7 @@ __all__ = [
     "FaqQuestion",
     "FaqState",
     "FaqVote",
+    "FaqWording",
     "Kudos",
     "Member",
     "NudgeSchedule",

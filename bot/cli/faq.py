@@ -89,7 +89,7 @@ def ask_questions(db: Any, questions: list[str], *, as_json: bool, out: TextIO) 
         question = faq_service.question_text(raw)
         if not question:
             continue
-        decision = faq_service.decide(snapshot.matcher, question)
+        decision = faq_service.decide(snapshot.matcher, question, snapshot.demoted)
         best = decision.best
         result = {
             "question": question,

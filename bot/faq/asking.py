@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -17,13 +17,16 @@ from enum import StrEnum
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.faq import learning
 from bot.faq.fields import one_line
 from bot.faq.index import index_for
+from bot.faq.learning import Learned
 from bot.faq.match import Decision, FaqMatcher
 from bot.faq.small_talk import without_small_talk
 from storage.db import Database
 from storage.faq import queries as repo
 from storage.faq.models import FaqEntry, FaqQuestion
+from storage.faq.wordings import wording_key
 from storage.path.queries import record_step
 
 log = logging.getLogger("clubbot.faq")
@@ -86,16 +89,26 @@ def question_text(text: str) -> str:
     return cut[:space] if space > 0 else cut
 
 
-def decide(matcher: FaqMatcher, question: str) -> Decision:
-    """The matcher's decision on the question itself: "Hi! ... thanks" left out."""
-    return matcher.decide(without_small_talk(question))
+def decide(
+    matcher: FaqMatcher, question: str, demoted: Mapping[str, frozenset[int]] | None = None
+) -> Decision:
+    """The matcher's decision on the question itself: "Hi! ... thanks" left out, and
+    without the entries an asker found not helpful for these very words."""
+    asked = without_small_talk(question)
+    decision = matcher.decide(asked)
+    down = (demoted or {}).get(wording_key(asked))
+    if not down:
+        return decision
+    candidates = tuple(c for c in decision.candidates if c.entry_id not in down)
+    best = candidates[0] if candidates else None
+    return Decision(best is not None and best.confidence >= matcher.threshold, best, candidates)
 
 
 def ask(db: Database, asked: Asked, now: datetime, deliver: Deliver) -> Reply | None:
     """Answer a question once per message. None when it was already claimed, or when a
     channel question was not confident enough (then the bot stays silent)."""
     snapshot = index_for(db).current(now)
-    decision = decide(snapshot.matcher, asked.text)
+    decision = decide(snapshot.matcher, asked.text, snapshot.demoted)
     best = decision.best
     if asked.via == "channel":
         answered = best is not None and best.confidence >= max(
@@ -216,25 +229,21 @@ class VoteOutcome:
     found: bool
     helpful: bool
     changed: bool  # False when the person pressed the same button again
-    phrasing_added: bool = False
+    learned: Learned = Learned.NOTHING
     is_asker: bool = False
 
 
 def vote(
     db: Database, question_id: int, entry_id: int, user_id: str, helpful: bool, now: datetime
 ) -> VoteOutcome | Refusal:
-    """The asker's vote on an entry the bot offered them, changeable. When it helped,
-    their wording becomes a new phrasing of that entry (the matcher learns it)."""
+    """The asker's vote on an entry the bot offered them, changeable. Their wording is
+    proposed for that entry (Helpful) or keeps it down (Not helpful); see bot.faq.learning."""
     with db.transaction() as session:
         found = _offered_to(session, question_id, entry_id, user_id)
         if isinstance(found, Refusal):
             return found
         question, entry = found
         previous = repo.vote(session, entry, user_id, helpful, now)
-        added = False
-        if helpful:
-            wording = without_small_talk(question_text(question.text))
-            added = repo.add_phrasing(session, entry, wording, now)
-            if added:
-                repo.bump_revision(session)
-        return VoteOutcome(True, helpful, previous != helpful, added, True)
+        wording = without_small_talk(question_text(question.text))
+        learned = learning.on_vote(session, entry, wording, user_id, helpful, now)
+        return VoteOutcome(True, helpful, previous != helpful, learned, True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +24,7 @@ from bot.faq.match import FaqDocument, FaqMatcher
 from bot.faq.semantic import SentenceEncoder
 from storage.db import Database
 from storage.faq import queries as repo
+from storage.faq import wordings
 
 log = logging.getLogger("clubbot.faq")
 
@@ -33,6 +34,8 @@ class Snapshot:
     revision: int
     matcher: FaqMatcher
     questions: dict[int, str]  # entry id -> its question, for "did you mean" buttons
+    # A wording's key -> entries an asker found not helpful for it (bot.faq.learning).
+    demoted: dict[str, frozenset[int]] = field(default_factory=dict)
 
 
 def ensure_seeded(db: Database, now: datetime) -> bool:
@@ -107,7 +110,8 @@ class FaqIndex:
             for entry in entries
         ]
         matcher = FaqMatcher(documents, encoder=self._encoder)
-        return Snapshot(revision, matcher, {entry.id: entry.question for entry in entries})
+        return Snapshot(revision, matcher, {entry.id: entry.question for entry in entries},
+                        wordings.unhelpful_keys(session))
 
 
 _INDEXES: weakref.WeakKeyDictionary[Database, FaqIndex] = weakref.WeakKeyDictionary()

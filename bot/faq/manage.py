@@ -10,7 +10,7 @@ from bot.faq.fields import EntryFields, split_lines, split_tags, validate_entry
 from bot.faq.index import ensure_seeded
 from storage.db import Database
 from storage.faq import queries as repo
-from storage.faq import xlsx
+from storage.faq import wordings, xlsx
 from storage.faq.models import FaqEntry
 
 log = logging.getLogger("clubbot.faq")
@@ -100,8 +100,12 @@ def remove_entry(db: Database, entry_id: int, by: str) -> str | None:
 
 def export_xlsx(db: Database, now: datetime, target: str | None = None) -> tuple[bytes, int]:
     entries = list_entries(db, None, now)
+    with db.transaction() as session:
+        waiting = wordings.waiting_by_entry(session)
     rows = [
-        xlsx.SheetRow(e.id, e.question, e.alternatives, e.answer, e.tags) for e in entries
+        xlsx.SheetRow(e.id, e.question, e.alternatives, e.answer, e.tags,
+                      tuple(waiting.get(e.id, ())))
+        for e in entries
     ]
     return xlsx.write_rows(rows, target), len(rows)
 

@@ -26,6 +26,7 @@ from bot.roles.policy import Action, who_may
 from handlers import ids, payload
 from handlers.commands import CommandCall, CommandRouter, Subcommand
 from handlers.faq import files as faq_files
+from handlers.faq import learned as faq_learned
 from handlers.faq import manage as faq_manage
 from handlers.faq import posts as faq_posts
 from handlers.faq import views
@@ -39,6 +40,7 @@ _QUESTION_SUBTYPES = frozenset({None})
 
 def register(wire: Wiring, router: CommandRouter) -> None:
     faq_manage.register(wire, router)
+    faq_learned.register(wire, router)
     router.add(Subcommand("ask", "ask <question>", "ask the club FAQ", _ask, Action.USE_BOT,
                           faq_manage.GROUP))
     wire.event("app_mention")(on_mention)
@@ -203,9 +205,7 @@ def _vote(body: dict[str, Any], respond: Respond, context: BoltContext, helpful:
         _refuse(respond, outcome)
         return
     if helpful:
-        text = "Thanks! Glad it helped. :blush:"
-        if outcome.phrasing_added:
-            text += " I'll recognise your wording next time too."
+        text = "Thanks! Glad it helped. :blush:" + views.LEARNED_NOTE.get(outcome.learned, "")
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
     text, blocks = views.not_helpful_followup(pair[0])

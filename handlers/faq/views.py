@@ -10,6 +10,7 @@ from bot.content import FAQ_ANSWER_MAX_CHARS, escape_mrkdwn
 from bot.content.messages import dont_know_yet
 from bot.faq.asking import Reply
 from bot.faq.fields import PHRASING_MAX_CHARS, QUESTION_MAX_CHARS, EntryFields
+from bot.faq.learning import Learned
 from bot.faq.manage import EntryView
 from bot.faq.mentors import Pending
 from bot.faq.small_talk import SmallTalk
@@ -134,6 +135,15 @@ def unknown_message(reply: Reply) -> tuple[str, list[Block]]:
 def not_helpful_followup(question_id: int) -> tuple[str, list[Block]]:
     text = "Sorry that didn't help. Shall I ask the club's mentors? They answer here."
     return text, [_section(text), _escalate_actions(question_id, find_a_mentor=False)]
+
+
+# What the asker's Helpful did to their wording, told honestly: it waits for review.
+LEARNED_NOTE = {
+    Learned.WAITING: " I've suggested your wording for this answer; once an FAQ editor "
+    "approves it, I'll recognise it for everyone.",
+    Learned.CONFIRMED: " Someone else asked it the same way, so I'll recognise that "
+    "wording for everyone from now on.",
+}
 
 
 def small_talk_reply(kind: SmallTalk, user_id: str) -> str:

@@ -109,3 +109,28 @@ class FaqVote(Base):
     user_id: Mapped[str] = mapped_column(String(32), index=True)
     helpful: Mapped[bool]
     voted_at: Mapped[datetime]
+
+
+class FaqWording(Base):
+    """A wording an asker found helpful (or not) for an entry, waiting for review.
+
+    Learned wordings route questions only once confirmed by a second, independent asker
+    or approved by an FAQ editor: then they become one of the entry's phrasings. A
+    dropped wording is remembered so it is never proposed again; an "unhelpful" one keeps
+    that entry down for those words.
+    """
+
+    __tablename__ = "faq_wordings"
+    __table_args__ = (UniqueConstraint("entry_id", "wording_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("faq_entries.id", ondelete="CASCADE"))
+    wording: Mapped[str] = mapped_column(Text)
+    wording_key: Mapped[str] = mapped_column(String(300), index=True)
+    # waiting, confirmed (a second asker), approved or dropped (an editor), unhelpful.
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    learned_from: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    confirmed_by: Mapped[str | None] = mapped_column(String(32), default=None)
+    decided_by: Mapped[str | None] = mapped_column(String(32), default=None)
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -47,6 +47,13 @@ class SheetRow:
     alternatives: tuple[str, ...]
     answer: str
     tags: tuple[str, ...]
+    # Learned wordings still waiting for an editor: shown, never imported (review them
+    # with /club faq learned).
+    waiting: tuple[str, ...] = ()
+
+
+# The export's extra column; import ignores columns it does not know.
+WAITING_COLUMN = "waiting wordings (not used until approved)"
 
 
 def _cell_text(value: Any) -> str:
@@ -103,19 +110,20 @@ def write_rows(rows: Iterable[SheetRow], target: str | Path | None = None) -> by
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET_TITLE
-    sheet.append(list(COLUMNS))
+    sheet.append([*COLUMNS, WAITING_COLUMN])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append(
-            [row.id, row.question, "\n".join(row.alternatives), row.answer, ", ".join(row.tags)]
+            [row.id, row.question, "\n".join(row.alternatives), row.answer, ", ".join(row.tags),
+             "\n".join(row.waiting)]
         )
         for cell in sheet[sheet.max_row]:
             cell.alignment = wrap
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text, never a formula
-    for letter, width in zip("ABCDE", (6, 45, 50, 80, 20), strict=True):
+    for letter, width in zip("ABCDEF", (6, 45, 50, 80, 20, 45), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from bot.local import CLUB, MEI, MENTORS, NINA, OLIVIA, RANDOM, SAM, LocalClub
-from storage.faq.models import FaqEntry, FaqQuestion
+from storage.faq.models import FaqEntry, FaqQuestion, FaqWording
 from storage.path.models import PathStepReached
 
 
@@ -236,9 +236,11 @@ def test_a_greeting_with_a_question_is_answered_like_the_question(club: LocalClu
     assert action_ids(reply) == ["faq_helpful", "faq_not_helpful"]
     (question,) = questions(club)
     assert question.status == "answered"
-    club.press(NINA.user_id, reply, "faq_helpful")  # her wording is learned without the hi
-    phrasings = entry(club, question.entry_id or 0).alternatives.splitlines()
-    assert "how would I begin blogging internally?" in phrasings
+    club.press(NINA.user_id, reply, "faq_helpful")  # her wording is proposed without the hi
+    assert club.db is not None
+    with club.db.transaction() as session:
+        proposed = [w.wording for w in session.query(FaqWording)]
+    assert proposed == ["how would I begin blogging internally?"]
 
 
 def test_small_talk_by_mention_command_and_in_the_channel(club: LocalClub) -> None:

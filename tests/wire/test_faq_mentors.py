@@ -207,7 +207,7 @@ def test_an_unanswered_question_is_raised_again_after_a_day_once_a_day(club: Loc
     assert len(posts(club, MENTORS.channel_id)) == 2
 
 
-def test_helpful_counts_one_vote_per_person_and_learns_the_askers_words(
+def test_helpful_counts_one_vote_per_person_and_proposes_the_askers_words(
     club: LocalClub,
 ) -> None:
     club.dm(NINA.user_id, "how would I begin blogging internally?")
@@ -216,13 +216,14 @@ def test_helpful_counts_one_vote_per_person_and_learns_the_askers_words(
     entry_id = question_row(club).entry_id
     club.press(NINA.user_id, answer, "faq_helpful")
     club.press(NINA.user_id, answer, "faq_helpful")
-    assert "recognise your wording" in ephemeral_texts(club)[-2]
+    assert "suggested your wording" in ephemeral_texts(club)[-2]
     assert club.db is not None
     with club.db.transaction() as session:
         entry = session.get(FaqEntry, entry_id)
         assert entry is not None
         assert entry.helpful_count == 1
-        assert "how would I begin blogging internally?" in entry.alternatives.splitlines()
+        # Proposed for review, not yet a phrasing (tests/wire/test_faq_learning.py).
+        assert "how would I begin blogging internally?" not in entry.alternatives.splitlines()
     club.press(NINA.user_id, answer, "faq_not_helpful")  # a change of mind moves the vote
     with club.db.transaction() as session:
         entry = session.get(FaqEntry, entry_id)

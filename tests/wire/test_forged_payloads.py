@@ -28,7 +28,7 @@ from bot.local import CLUB, MARCO, MEI, NINA, OLIVIA, PRIYA, SAM, LocalClub, Per
 from handlers import ids
 from handlers.faq import views as faq_views
 from storage.campaigns.models import Campaign
-from storage.faq.models import FaqQuestion
+from storage.faq.models import FaqQuestion, FaqWording
 from storage.meetings.models import Meeting
 from storage.mentoring.models import MentorOffer, Pairing, PairingRound
 
@@ -179,6 +179,15 @@ def build_world(club: LocalClub) -> World:
         w["campaign"], w["cancelled_campaign"] = (
             session.scalar(select(Campaign.id).where(Campaign.title == title))
             for title in ("Live launch", "Called off"))
+    # Learned wordings: one waiting for an editor, one an editor already dropped.
+    with club.db.transaction() as session:
+        for key, status in (("waiting_wording", "waiting"), ("decided_wording", "dropped")):
+            wording = FaqWording(entry_id=w["other_entry"], wording=f"{key} words",
+                                 wording_key=f"{key} words", status=status,
+                                 learned_from=PRIYA.user_id, created_at=club.clock.now())
+            session.add(wording)
+            session.flush()
+            w[key] = wording.id
     club.command(NINA.user_id, "forget me")
     for user in (NINA, OLIVIA):  # the Home each last saw, so a refusal republishes the same
         club.sender.block_action(user.user_id, ids.HOME_REFRESH,
@@ -392,6 +401,12 @@ CASES: dict[str, Case] = {
     # Changing the FAQ: organisers and FAQ editors (a mentor is the wrong person).
     ids.FAQ_SAVE: Case(press(ids.FAQ_SAVE), person(OLIVIA), of("{to_save}"), of("{escalated}"),
                        outsider=MEI.user_id),
+    ids.FAQ_LEARNED_APPROVE: Case(press(ids.FAQ_LEARNED_APPROVE), person(OLIVIA),
+                                  of("{waiting_wording}"), of("{decided_wording}"),
+                                  outsider=MEI.user_id),
+    ids.FAQ_LEARNED_DROP: Case(press(ids.FAQ_LEARNED_DROP), person(OLIVIA),
+                               of("{waiting_wording}"), of("{decided_wording}"),
+                               outsider=MEI.user_id),
     ids.FAQ_REMOVE_CONFIRM: Case(press(ids.FAQ_REMOVE_CONFIRM), person(OLIVIA), fixed("3"),
                                  ORGANISER_ANY, outsider=MEI.user_id),
     ids.FAQ_REMOVE_CANCEL: Case(press(ids.FAQ_REMOVE_CANCEL), person(OLIVIA), fixed("3"),
