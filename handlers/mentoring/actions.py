@@ -4,6 +4,7 @@ check-in answers, and confirming a pairing round."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -81,11 +82,18 @@ def open_request_modal(
 
 
 def open_signup_modal(
-    deps: Deps, client: WebClient, trigger_id: str, user_id: str, capacity: int | None
+    deps: Deps,
+    client: WebClient,
+    trigger_id: str,
+    user_id: str,
+    capacity: int | None,
+    typed: list[str] | None = None,
 ) -> None:
+    """The signup form, filled with what was typed, else the mentor's current details."""
     labels = mentoring.topic_labels(deps.db)
     current = mentoring.current_settings(deps.db, user_id)
-    typed = list(current.topics) if current else []
+    if not typed:
+        typed = list(current.topics) if current else []
     chosen, other = _split_known(labels, typed)
     capacity = capacity or (current.capacity if current else mentoring.DEFAULT_CAPACITY)
     client.views_open(
@@ -129,6 +137,17 @@ def on_signup_submitted(
         return
     ack()
     user_id = body["user"]["id"]
+    finish_signup(
+        deps, user_id, topics, capacity,
+        lambda text: deps.notifier.dm(user_id, text, unsolicited=False),
+    )  # fmt: skip
+
+
+def finish_signup(
+    deps: Deps, user_id: str, topics: list[str], capacity: int, tell: Callable[[str], object]
+) -> None:
+    """Sign up (from the form, or straight from `/club mentor signup <topics> capacity N`):
+    ``tell`` the mentor first, then offer them the requests waiting for someone like them."""
     deps.notifier.profile(user_id)  # time zone for the ranking's working-hours overlap
     outcome = mentoring.sign_up(
         deps.db, user_id, topics, capacity, deps.clock.now(), deps.settings.offer_timeout
@@ -138,12 +157,10 @@ def on_signup_submitted(
         if outcome.new
         else "Your mentor details are updated."
     )
-    deps.notifier.dm(
-        user_id,
+    tell(
         f"{intro} Topics: {views.topic_list(topics)}. Up to {capacity} mentee"
         f"{'s' if capacity != 1 else ''} at once. I'll DM you offers you can accept or "
-        "decline; `/club mentor pause` any time you need a break.",
-        unsolicited=False,
+        "decline; `/club mentor pause` any time you need a break."
     )
     deliver(deps, outcome.outbox)  # after the welcome: offers of requests waiting for them
 

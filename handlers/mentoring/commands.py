@@ -44,11 +44,12 @@ def register(wire: Wiring, router: CommandRouter) -> None:
     for name, usage, summary, run, action, group in (
         ("mentor request", "mentor request [topics]", "ask for a mentor", _request,
          Action.USE_BOT, GROUP),
-        ("mentor signup", "mentor signup", "become a mentor (or change your topics and capacity)",
-         _signup, Action.USE_BOT, GROUP),
+        ("mentor signup", "mentor signup [topics] [capacity N]",
+         "become a mentor (or change your topics and capacity)", _signup, Action.USE_BOT, GROUP),
         ("mentor status", "mentor status", "your mentoring at a glance", _status,
          Action.USE_BOT, GROUP),
-        ("mentor pause", "mentor pause [until YYYY-MM-DD]", "pause new mentoring offers",
+        ("mentor pause", "mentor pause [until tomorrow|friday|next week|YYYY-MM-DD]",
+         "pause new mentoring offers",
          _pause, Action.USE_BOT, GROUP),
         ("mentor resume", "mentor resume", "receive mentoring offers again", _resume,
          Action.USE_BOT, GROUP),
@@ -104,12 +105,17 @@ def _request(call: CommandCall) -> None:
 
 def _signup(call: CommandCall) -> None:
     try:
-        capacity = mentoring_input.signup_capacity(call.args)
+        given = mentoring_input.signup_args(call.args)
     except BadInput as problem:
-        _say(call, str(problem))
+        _say(call, f"{problem} Nothing was saved.")
+        return
+    if given.complete and given.capacity is not None:
+        mentoring_actions.finish_signup(
+            call.deps, call.user_id, given.topics, given.capacity, lambda text: _say(call, text)
+        )
         return
     mentoring_actions.open_signup_modal(
-        call.deps, call.client, call.trigger_id, call.user_id, capacity
+        call.deps, call.client, call.trigger_id, call.user_id, given.capacity, given.topics
     )
 
 
@@ -170,7 +176,11 @@ def _pause(call: CommandCall) -> None:
             "`/club mentor signup` if you'd like to become one.",
         )
         return
-    when = f"until {call.args.split()[1]}" if until else "until you `/club mentor resume`"
+    when = (
+        f"until {until:%Y-%m-%d} ({until:%A}, where you are)"
+        if until
+        else "until you `/club mentor resume`"
+    )
     _say(
         call,
         f":palm_tree: Paused {when}: I won't offer you new requests. "

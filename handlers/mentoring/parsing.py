@@ -6,6 +6,7 @@ Each parser returns the value, or raises BadInput with a message to show as is.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.content.messages import TOPIC_MAX_CHARS, TOPICS_MAX
@@ -54,38 +55,91 @@ def capacity(text: str) -> int:
     return int(value)
 
 
-def signup_capacity(args: str) -> int | None:
-    """`/club mentor signup [capacity N]`: the capacity to prefill, if given."""
+@dataclass(frozen=True)
+class SignupArgs:
+    """`/club mentor signup [topics] [capacity N]`: what was typed, to prefill or to use."""
+
+    topics: list[str]
+    capacity: int | None
+
+    @property
+    def complete(self) -> bool:
+        """Topics and capacity both given: sign up without the form."""
+        return bool(self.topics) and self.capacity is not None
+
+
+def signup_args(args: str) -> SignupArgs:
     words = args.split()
-    if not words:
+    at = next((i for i, w in enumerate(words) if w.lower() in ("capacity", "cap")), None)
+    given: int | None = None
+    if at is not None:
+        if at + 1 >= len(words):
+            raise BadInput(
+                "Say how many mentees after `capacity`, like "
+                "`/club mentor signup blogging, video capacity 2`."
+            )
+        given = capacity(words[at + 1])
+        words = words[:at] + words[at + 2 :]
+    return SignupArgs(topics([], " ".join(words)), given)
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _day_named(text: str, today: date) -> date | None:
+    """tomorrow, a weekday (the next one, never today), next week (its Monday), YYYY-MM-DD."""
+    words = text.lower().split()
+    if words[:1] == ["next"] and len(words) == 2 and words[1] in ("week", "monday"):
+        return today + timedelta(days=7 - today.weekday())
+    if words[:1] == ["next"] and len(words) == 2:
+        words = words[1:]  # "next friday": the coming Friday
+    if len(words) != 1:
         return None
-    if len(words) == 2 and words[0].lower() == "capacity":
-        return capacity(words[1])
-    raise BadInput(
-        "Type `/club mentor signup` (or `/club mentor signup capacity 3`) and I'll open "
-        "a short form for your topics and capacity."
-    )
+    word = words[0]
+    if word == "tomorrow":
+        return today + timedelta(days=1)
+    for name in _WEEKDAYS:
+        if len(word) >= 3 and name.startswith(word):
+            ahead = (_WEEKDAYS.index(name) - today.weekday()) % 7 or 7
+            return today + timedelta(days=ahead)
+    if _DATE.match(word):
+        try:
+            return date.fromisoformat(word)
+        except ValueError:
+            raise BadInput(
+                f"{word} isn't a date I know. Use YYYY-MM-DD, like {_example(today)}."
+            ) from None
+    return None
+
+
+def _example(today: date) -> str:
+    """A date to show in help: always ahead of today, wherever the reader is."""
+    return (today + timedelta(days=14)).isoformat()
 
 
 def pause_until(args: str, tz: str, now: datetime) -> datetime | None:
-    """`pause` (until resumed) or `pause until YYYY-MM-DD` (local midnight of that day)."""
+    """`pause` (until resumed) or `pause [until] tomorrow | friday | next week | YYYY-MM-DD`:
+    paused until the start (local midnight, in the person's zone) of that day."""
     words = args.split()
     if not words:
         return None
-    if len(words) != 2 or words[0].lower() != "until" or not _DATE.match(words[1]):
+    local = zone(tz)
+    today = now.astimezone(local).date()
+    if words[0].lower() == "until":
+        words = words[1:]
+    day = _day_named(" ".join(words), today) if words else None
+    if day is None:
         raise BadInput(
             "Type `/club mentor pause` to pause until you resume, or "
-            "`/club mentor pause until 2026-01-31` to pause until a date."
+            "`/club mentor pause until tomorrow` (or `friday`, `next week`, "
+            f"`{_example(today)}`) to pause until a day."
         )
-    try:
-        day = date.fromisoformat(words[1])
-    except ValueError:
-        raise BadInput(
-            f"{words[1]} isn't a date I know. Use YYYY-MM-DD, like 2026-01-31."
-        ) from None
-    until = datetime.combine(day, time(0), tzinfo=zone(tz))
+    until = datetime.combine(day, time(0), tzinfo=local)
     if until <= now:
-        raise BadInput(f"{words[1]} has already begun where you are; pick a later date.")
+        raise BadInput(
+            f"{day.isoformat()} has already begun where you are; pick a later day, "
+            f"like {_example(today)}."
+        )
     if until - now > MAX_PAUSE:
         raise BadInput("Please pause for at most a year; you can always pause again.")
     return until

@@ -4,21 +4,27 @@ filled from the command, dates people type, stuck requests, and the human side."
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.local import MARCO, NINA, SAM, LocalClub, Person
+from bot.local import MARCO, MEI, NINA, SAM, LocalClub, Person
+from bot.mentoring import mentors as mentoring
 from handlers import ids
+from storage.mentoring.models import MentorProfileRow
 from tests.wire.conftest import duplicate_block_ids
 from tests.wire.test_mentoring import (
     ask,
+    count,
     has_buttons,
     last_response,
     latest_offer,
     offer_states,
+    opened_views,
     pairings,
     sign_up,
 )
@@ -104,3 +110,95 @@ def test_a_mentors_home_lists_waiting_offers_with_accept_and_decline(club: Local
     assert "already accepted" in dms[-1]["text"]
     assert pairings(club) == [(SAM.user_id, MARCO.user_id, "active")]
 
+
+# --- 2. what people type: signup topics, pause dates --------------------------------------------
+
+
+def paused_until(club: LocalClub, person: Person) -> datetime | None:
+    assert club.db is not None
+    with club.db.transaction() as session:
+        row = session.get(MentorProfileRow, person.user_id)
+        assert row is not None
+        moment = row.paused_until
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def test_signup_with_topics_opens_the_form_filled_in(club: LocalClub) -> None:
+    club.command(MARCO.user_id, "mentor signup blogging")
+    view = opened_views(club)[-1]
+    assert view["callback_id"] == ids.MENTOR_SIGNUP_VIEW
+    typed = next(b for b in view["blocks"] if b.get("block_id") == "other_topics")
+    assert typed["element"]["initial_value"] == "blogging"
+    assert count(club, MentorProfileRow) == 0  # nothing until the form is sent
+    delivery = club.submit(MARCO.user_id, view, {"capacity": "2"})
+    assert delivery.ok and not delivery.body, delivery.body
+    assert mentoring.current_settings(club.bot.deps.db, MARCO.user_id) == (
+        mentoring.MentorSettings(("blogging",), 2)
+    )
+
+
+def test_signup_with_topics_and_capacity_signs_up_at_once(club: LocalClub) -> None:
+    ask(club, NINA, "video")  # waiting: nobody is a mentor yet
+    club.command(MARCO.user_id, "mentor signup blogging, video capacity 3")
+    assert "Welcome to the social core" in last_response(club)
+    assert not [v for v in opened_views(club) if v["callback_id"] == ids.MENTOR_SIGNUP_VIEW]
+    assert mentoring.current_settings(club.bot.deps.db, MARCO.user_id) == (
+        mentoring.MentorSettings(("blogging", "video"), 3)
+    )
+    assert "<@U0NINA> would like a mentor" in json.dumps(latest_offer(club, MARCO)["blocks"])
+
+
+@pytest.mark.parametrize(
+    "text", ["mentor signup blogging capacity", "mentor signup video capacity 99"]
+)
+def test_signup_with_a_bad_capacity_says_why_and_stores_nothing(
+    club: LocalClub, text: str
+) -> None:
+    club.command(MARCO.user_id, text)
+    assert "Nothing was saved" in last_response(club)
+    assert count(club, MentorProfileRow) == 0 and opened_views(club) == []
+
+
+ROME_MIDNIGHT = timedelta(hours=-1)  # Europe/Rome is UTC+1 in December
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("until tomorrow", date(2026, 12, 2)),
+        ("until friday", date(2026, 12, 4)),  # 1 December 2026 is a Tuesday
+        ("until tuesday", date(2026, 12, 8)),  # never today
+        ("until next week", date(2026, 12, 7)),  # its Monday
+        ("until 2027-01-31", date(2027, 1, 31)),
+        ("friday", date(2026, 12, 4)),
+    ],
+)
+def test_pause_understands_the_days_people_type(
+    club: LocalClub, typed: str, day: date
+) -> None:
+    sign_up(club, MARCO, "blogging")
+    club.command(MARCO.user_id, f"mentor pause {typed}")
+    assert f"Paused until {day.isoformat()}" in last_response(club)
+    start = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + ROME_MIDNIGHT
+    assert paused_until(club, MARCO) == start
+
+
+def test_pause_reads_days_in_the_persons_own_zone(club: LocalClub) -> None:
+    sign_up(club, MARCO, "blogging")
+    sign_up(club, MEI, "podcasts")
+    club.clock.advance(timedelta(hours=10))  # 20:00 UTC: Tuesday in Rome, Wednesday in Singapore
+    club.command(MARCO.user_id, "mentor pause until tomorrow")
+    club.command(MEI.user_id, "mentor pause until tomorrow")
+    assert paused_until(club, MARCO) == datetime(2026, 12, 1, 23, 0, tzinfo=UTC)  # Wed, Rome
+    assert paused_until(club, MEI) == datetime(2026, 12, 2, 16, 0, tzinfo=UTC)  # Thu, Singapore
+
+
+@pytest.mark.parametrize("typed", ["until 2026-11-30", "until someday", "until 2026-02-30"])
+def test_a_refused_pause_never_suggests_a_day_in_the_past(club: LocalClub, typed: str) -> None:
+    sign_up(club, MARCO, "blogging")
+    club.command(MARCO.user_id, f"mentor pause {typed}")
+    reply = last_response(club)
+    assert "Nothing was changed" in reply and paused_until(club, MARCO) is None
+    suggested = [d for d in re.findall(r"\d{4}-\d{2}-\d{2}", reply) if d not in typed]
+    shown = [date.fromisoformat(d) for d in suggested]
+    assert shown and all(d > date(2026, 12, 1) for d in shown), reply
