@@ -137,3 +137,9 @@ def set_invites(db: Database, user_id: str, off: bool, now: datetime) -> bool:
 def invites_off(db: Database, user_id: str) -> bool:
     with db.transaction() as session:
         return bool(repo.opted_out(session, [user_id]))
+
+
+def withdraw_invitations(db: Database, user_id: str) -> int:
+    """Someone asked for "exclude me": invitations still waiting for them never go."""
+    with db.transaction() as session:
+        return repo.skip_planned_invites(session, user_id)

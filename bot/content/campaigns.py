@@ -42,6 +42,12 @@ def slack_time(moment: datetime, tz: str) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
+def brief_mrkdwn(text: str) -> str:
+    """The brief is mrkdwn by design (bold, links), but never a ping: <!channel>,
+    <!here>, <!everyone> and user-group mentions are shown, not sent."""
+    return text.replace("<!", "&lt;!").replace("<@", "&lt;@")
+
+
 def title(text: str) -> str:
     return f"*{escape_mrkdwn(text)}*"
 

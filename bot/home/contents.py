@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.campaigns import manage as campaigns
+from bot.campaigns.manage import Figures
 from bot.content.path import PathStep, next_step
 from bot.meetings import planning as meetings
 from bot.roles import grants as roles
@@ -30,6 +32,7 @@ QUESTIONS_SHOWN = 5
 MEETINGS_SHOWN = 5
 ATTENDANCE_SHOWN = 6
 OFFERS_SHOWN = 5
+CAMPAIGNS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class HomeData:
     excluded: bool
     health: ClubHealth | None  # organisers only
     offers: tuple[WaitingOffer, ...] = ()  # a mentor's offers waiting for an answer
+    # Organisers and campaign leads: the open campaigns (else the latest) and their figures.
+    campaigns: tuple[Figures, ...] = ()
 
 
 def start_of_month(now: datetime) -> datetime:
@@ -89,7 +94,12 @@ def start_of_month(now: datetime) -> datetime:
 def home_for(
     db: Database, user_id: str, now: datetime, reminder_defaults: tuple[timedelta, ...]
 ) -> HomeData:
-    organiser = may(roles.roles_for(db, user_id), Action.SEE_REPORTS)
+    granted = roles.roles_for(db, user_id)
+    organiser = may(granted, Action.SEE_REPORTS)
+    campaign_figures = (
+        tuple(campaigns.status_of_all(db, now, CAMPAIGNS_SHOWN))
+        if may(granted, Action.RUN_CAMPAIGNS) else ()
+    )
     upcoming = meetings.list_meetings(db, now, reminder_defaults)
     with db.transaction() as session:
         reached = steps_repo.steps_of(session, user_id)
@@ -119,6 +129,7 @@ def home_for(
             excluded=bool(member and member.excluded),
             health=_health(session, now) if organiser else None,
             offers=_waiting_offers(session, user_id),
+            campaigns=campaign_figures,
         )
     return data
 

@@ -10,6 +10,7 @@ from bot.campaigns import invitations, manage
 from bot.campaigns.manage import CampaignProblem
 from bot.content import campaigns as say
 from bot.content.roles import people
+from bot.deps import Deps
 from bot.roles import grants as roles
 from bot.roles.grants import RoleChange
 from bot.roles.policy import Action
@@ -65,6 +66,12 @@ def register(wire: Wiring, router: CommandRouter) -> None:
     wire.action(ids.CAMPAIGN_CANCEL_KEEP)(buttons.button(buttons.on_cancel_keep))
     wire.view(ids.CAMPAIGN_FORM_VIEW)(forms.on_form_submit)
     wire.view(ids.CAMPAIGN_POST_VIEW)(forms.on_post_submit)
+    wire.on_exclude(_on_exclude)
+
+
+def _on_exclude(deps: Deps, user_id: str) -> None:
+    withdrawn = invitations.withdraw_invitations(deps.db, user_id)
+    log.info("campaign invitations withdrawn on exclude user=%s count=%d", user_id, withdrawn)
 
 
 def _say(call: CommandCall, text: str, blocks: list[dict[str, object]] | None = None) -> None:

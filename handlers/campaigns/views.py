@@ -145,7 +145,7 @@ def campaign_modal(form: Form) -> Block:
 def brief_blocks(snap: CampaignSnap) -> list[Block]:
     blocks: list[Block] = []
     if snap.brief:
-        blocks.append(_section(f"*What's launching*\n{snap.brief}"))  # mrkdwn by design
+        blocks.append(_section(f"*What's launching*\n{say.brief_mrkdwn(snap.brief)}"))
     messages = key_message_lines(snap.key_messages)
     if messages:
         blocks.append(_section(f"*Key messages*\n{say.bullet_lines(messages)}"))

@@ -16,6 +16,7 @@ from bot.content.path import PATH_STEPS
 from bot.home.contents import ClubHealth, HomeData, MeetingLine
 from bot.meetings.timing import slack_date_token
 from handlers import ids
+from handlers.campaigns.views import figures_text
 from storage.reports.queries import QuestionRow
 
 Block = dict[str, Any]
@@ -290,6 +291,20 @@ def health_blocks(health: ClubHealth) -> list[Block]:
     ]
 
 
+def campaign_blocks(data: HomeData) -> list[Block]:
+    """For organisers and campaign leads: invited, joined, declined, posted, posts by
+    network and minutes from launch to the first post, per campaign."""
+    if not data.campaigns:
+        return []
+    return [
+        _divider(),
+        _header("Launch campaigns"),
+        *[_section(figures_text(fig)) for fig in data.campaigns],
+        _context("`/club campaign status <id>` for one campaign, `/club campaign new` for "
+                 "another."),
+    ]
+
+
 def home_view(data: HomeData) -> Block:
     head: list[Block] = [
         _header("Your social media club"),
@@ -301,7 +316,7 @@ def home_view(data: HomeData) -> Block:
         *mentoring_blocks(data),
         _divider(),
     ]
-    tail: list[Block] = [_divider(), *nudge_blocks(data)]
+    tail: list[Block] = [_divider(), *nudge_blocks(data), *campaign_blocks(data)]
     if data.health is not None:
         tail += health_blocks(data.health)
     # Meetings give way first, so an organiser's club health is never cut off.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
@@ -230,6 +231,46 @@ def claim_roundup(session: Session, campaign_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class CampaignReportRow:
+    """One campaign in the organisers' workbook; counts only, no names."""
+
+    campaign_id: int
+    title: str
+    status: str
+    launch_at: datetime
+    closes_at: datetime
+    invited: int
+    joined: int
+    declined: int
+    posted: int  # people with at least one link
+    external_posts: int
+    practice_posts: int
+    minutes_to_first_post: int | None
+
+
+def report_rows(session: Session) -> list[CampaignReportRow]:
+    rows = []
+    for campaign in session.scalars(select(Campaign).order_by(Campaign.launch_at, Campaign.id)):
+        reached = people(session, campaign.id)
+        links = posts(session, campaign.id)
+        external = [post for post in links if not post.practice]
+        first = external[0].posted_at if external else None
+        rows.append(CampaignReportRow(
+            campaign.id, campaign.title, campaign.status, campaign.launch_at, campaign.closes_at,
+            invited=sum(1 for p in reached if p.invite_status == "sent"),
+            joined=sum(1 for p in reached if p.answer == "in"),
+            declined=sum(1 for p in reached if p.answer == "out"),
+            posted=len({post.user_id or f"anon:{post.id}" for post in links}),
+            external_posts=len(external),
+            practice_posts=len(links) - len(external),
+            minutes_to_first_post=(
+                max(0, int((first - campaign.launch_at).total_seconds() // 60))
+                if first else None),
+        ))
+    return rows
 
 
 @forgets

@@ -7,12 +7,14 @@ dataclasses so views and the workbook never touch ORM objects.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage.campaigns import queries as campaign_queries
+from storage.campaigns.queries import CampaignReportRow
 from storage.encouragement import queries as nudges_repo
 from storage.encouragement.models import Kudos, SentNudge
 from storage.faq.models import FaqEntry, FaqQuestion
@@ -357,6 +359,7 @@ class ClubReport:
     nudges_by_kind: dict[str, int]
     kudos: list[KudosRow]
     counters: dict[str, int]
+    campaigns: list[CampaignReportRow] = field(default_factory=list)
 
 
 def club_report(session: Session, now: datetime) -> ClubReport:
@@ -374,4 +377,5 @@ def club_report(session: Session, now: datetime) -> ClubReport:
         nudges_by_kind=nudges_by_kind(session),
         kudos=kudos_rows(session),
         counters=nudges_repo.counters(session),
+        campaigns=campaign_queries.report_rows(session),
     )

@@ -1,6 +1,7 @@
 """The organisers' report as an xlsx workbook (openpyxl), one sheet per area, each with a chart.
 
-Sheets: Questions (unanswered first), FAQ usage, Pairings, Meetings, Nudges and kudos.
+Sheets: Questions (unanswered first), FAQ usage, Pairings, Meetings, Nudges and kudos,
+Campaigns.
 Each chart reads a small summary table on its own sheet. Summary tables always have
 their rows (zeros included), so an empty club still gives a valid workbook whose charts
 draw nothing rather than break.
@@ -21,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from storage.reports.queries import ClubReport
 
-SHEETS = ("Questions", "FAQ usage", "Pairings", "Meetings", "Nudges and kudos")
+SHEETS = ("Questions", "FAQ usage", "Pairings", "Meetings", "Nudges and kudos", "Campaigns")
 QUESTION_COLUMNS = (
     "Asked (UTC)", "Asker", "Name", "Via", "Status", "Question", "FAQ entry given",
     "Answered by", "Answered at (UTC)",
@@ -34,6 +35,10 @@ PAIRING_COLUMNS = (
 ATTENDANCE_COLUMNS = ("Meeting id", "Meeting", "Occurrence (UTC)", "Attended")
 RSVP_COLUMNS = ("Meeting id", "Meeting", "Status", "Going", "Maybe", "Can't")
 KUDOS_COLUMNS = ("Person", "Name", "Kudos received", "Kudos given")
+CAMPAIGN_COLUMNS = (
+    "Campaign id", "Title", "Status", "Launch (UTC)", "Closes (UTC)", "Invited", "Joined",
+    "Declined", "Posted", "External posts", "Practice posts", "Minutes to first post",
+)
 FAQ_CHART_TOP = 15  # the chart shows the most used entries; the table has them all
 CHART_WIDTH, CHART_HEIGHT = 18, 9
 
@@ -202,14 +207,36 @@ def _encouragement(ws: Worksheet, report: ClubReport) -> None:
     _widths(ws, {"A": 30, "B": 18, "C": 15, "D": 13})
 
 
+def _campaigns(ws: Worksheet, report: ClubReport) -> None:
+    rows = (
+        (
+            c.campaign_id, c.title, c.status, c.launch_at, c.closes_at, c.invited, c.joined,
+            c.declined, c.posted, c.external_posts, c.practice_posts,
+            "" if c.minutes_to_first_post is None else c.minutes_to_first_post,
+        )
+        for c in report.campaigns
+    )
+    last = _table(ws, 1, 1, CAMPAIGN_COLUMNS, rows)
+    ws.freeze_panes = "A2"
+    _widths(ws, {"A": 12, "B": 40, "C": 10, "D": 17, "E": 17})
+    chart = BarChart()
+    chart.title = "Invited, joined and posted per campaign"
+    data_end = _data_rows(1, last)
+    for column in (6, 7, 9):  # Invited, Joined, Posted
+        chart.add_data(Reference(ws, min_col=column, min_row=1, max_row=data_end),
+                       titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=data_end))
+    _place(ws, chart, "N2")
+
+
 def build_workbook(report: ClubReport) -> Workbook:
     workbook = Workbook()
     first = workbook.active
     assert first is not None
     first.title = SHEETS[0]
     _questions(first, report)
-    for title, fill in zip(SHEETS[1:], (_faq_usage, _pairings, _meetings, _encouragement),
-                           strict=True):
+    fills = (_faq_usage, _pairings, _meetings, _encouragement, _campaigns)
+    for title, fill in zip(SHEETS[1:], fills, strict=True):
         fill(workbook.create_sheet(title), report)
     workbook.properties.title = "Social media club report"
     workbook.properties.created = _cell_value(report.generated_at)

@@ -4,10 +4,12 @@ once across a restart, the status figures, the path tick and forget me."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.campaigns import manage
@@ -187,3 +189,35 @@ def test_forget_me_removes_campaign_data_and_the_counts_stay(club: LocalClub) ->
     after = figures(club, campaign_id)
     assert (after.invited, after.joined, after.posted, after.by_network) == (
         before.invited, before.joined, before.posted, before.by_network)
+
+
+def test_organisers_see_the_figures_on_their_app_home_and_members_do_not(
+    club: LocalClub,
+) -> None:
+    launch_campaign(club)
+    at(club, LAUNCH + timedelta(minutes=12))
+    club.command(NINA.user_id, f"campaign post {LINK}")
+    for user in (OLIVIA, NINA):
+        club.event({"type": "app_home_opened", "user": user.user_id, "tab": "home"})
+    published = {c.args["user_id"]: json.dumps(c.args["view"]["blocks"], ensure_ascii=False)
+                 for c in club.emulator.calls_to("views.publish") if c.ok}
+    organiser = published[OLIVIA.user_id]
+    assert "Launch campaigns" in organiser
+    assert "Invited *5* · joined *1* · declined *1* · posted *1*" in organiser
+    assert "LinkedIn 1" in organiser and "12 min from launch to the first post" in organiser
+    assert "Launch campaigns" not in published[NINA.user_id]
+
+
+def test_the_organisers_workbook_has_a_campaigns_sheet_with_a_chart(club: LocalClub) -> None:
+    campaign_id = launch_campaign(club)
+    at(club, LAUNCH + timedelta(minutes=7))
+    club.command(NINA.user_id, f"campaign post {LINK}")
+    club.command(OLIVIA.user_id, "report")
+    (uploaded,) = club.emulator.files()
+    assert uploaded.content
+    workbook = load_workbook(io.BytesIO(uploaded.content))
+    sheet = workbook["Campaigns"]
+    assert len(sheet._charts) == 1  # type: ignore[attr-defined]
+    row = [cell.value for cell in sheet[2]]
+    assert row[:3] == [campaign_id, "Aurora 2.0", "active"]
+    assert row[5:12] == [5, 1, 1, 1, 1, 0, 7]

@@ -74,6 +74,10 @@ def test_invitations_honour_exclusion_opt_out_and_working_hours_once(club: Local
 def test_someone_excluded_after_planning_is_not_invited(club: LocalClub) -> None:
     create(club)
     club.command(NINA.user_id, "exclude me")  # her invitation waited for her morning
+    assert club.db is not None
+    with club.db.transaction() as session:
+        row = session.query(CampaignPerson).filter_by(user_id=NINA.user_id).one()
+        assert row.invite_status == "skipped"  # withdrawn by the on_exclude hook
     at(club, datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
     assert invitations(club, NINA.user_id) == []
 
@@ -116,3 +120,11 @@ def test_audiences_path_step_mentors_and_topics(club: LocalClub) -> None:
     # step 2, is not; nor is anyone without the topics.
     assert reached == {(by_step, PRIYA.user_id), (by_step, MARCO.user_id),
                        (mentors, MARCO.user_id), (topics, MARCO.user_id)}
+
+
+def test_a_brief_keeps_its_formatting_but_never_pings(club: LocalClub) -> None:
+    create(club, brief="*Big* news <!channel> <https://example.com|see it> <@U0SAM>")
+    club.tick()
+    (invite,) = invitations(club, PRIYA.user_id)
+    brief = json.dumps(invite["blocks"])
+    assert "*Big* news &lt;!channel> <https://example.com|see it> &lt;@U0SAM>" in brief
