@@ -19,8 +19,9 @@ log = logging.getLogger("clubbot.campaigns")
 
 
 def send_due_invitations(deps: Deps) -> None:
-    for note in invitations.claim_due_invitations(deps.db, deps.clock.now()):
-        text, blocks = views.invitation(note.snap)
+    now = deps.clock.now()
+    for note in invitations.claim_due_invitations(deps.db, now):
+        text, blocks = views.invitation(note.snap, now)
         send_dm(deps, note.user_id, text, blocks, kind="invitation")
 
 

@@ -83,4 +83,13 @@ def test_the_demo_tour_shows_every_feature_working() -> None:
     assert "Read the guidelines.* Nicely done! That's 2 of 10 steps" in out
     # The App Home as text, with the organiser's club health.
     assert "clubbot App Home:" in out and "*Club health*" in out
+    # A launch campaign: invited at work, in, the link refused under embargo, the go-live
+    # DM at launch, the link counted once, the roundup at close, the organiser's figures.
+    assert "The club is helping launch *Aurora 2.0*" in out
+    assert "still under embargo until Tue 1 Dec 2026 14:00 GMT" in out
+    assert "The embargo on *Aurora 2.0* has lifted" in out
+    assert "Your post on LinkedIn for *Aurora 2.0* is counted" in out
+    assert "That link is already counted" in out
+    assert "That's a wrap on *Aurora 2.0*!" in out and "Thank you @marco" in out
+    assert "joined *1*" in out and "1 min from launch to the first post" in out
     assert "Traceback" not in result.stderr

@@ -56,7 +56,13 @@ def bullet_lines(lines: Sequence[str]) -> str:
     return "\n".join(f"• {escape_mrkdwn(line)}" for line in lines)
 
 
-def invitation_intro(campaign_title: str, launch: str) -> str:
+def invitation_intro(campaign_title: str, launch: str, launched: bool = False) -> str:
+    if launched:
+        return (
+            f":rocket: The club is helping launch {title(campaign_title)}, and the embargo "
+            f"lifted {launch}. If you'd like to cover it from your own angle, say *I'm in* "
+            "and post when you're ready. No pressure either way: it's entirely up to you."
+        )
     return (
         f":rocket: The club is helping launch {title(campaign_title)}. The embargo lifts "
         f"{launch}. If you'd like to cover it from your own angle, say *I'm in* and I'll tell "
@@ -144,7 +150,7 @@ def roundup(
         return (f":sparkles: {title(campaign_title)} has closed. No links came in this time, "
                 "and that's fine: thank you to everyone who got ready to help.")
     parts = [f"{count} on {NETWORK_LABELS.get(net, net)}" for net, count in by_network.items()]
-    lines = [f":sparkles: *That's a wrap on* {title(campaign_title)}!"]
+    lines = [f":sparkles: That's a wrap on {title(campaign_title)}!"]
     if total:
         lines.append(f"The club published {total} post{'s' if total != 1 else ''} "
                      f"outside the firewall: {', '.join(parts)}.")

@@ -161,9 +161,9 @@ def brief_blocks(snap: CampaignSnap) -> list[Block]:
     return blocks
 
 
-def invitation(snap: CampaignSnap) -> tuple[str, list[Block]]:
+def invitation(snap: CampaignSnap, now: datetime) -> tuple[str, list[Block]]:
     launch = say.slack_time(snap.launch_at, snap.tz)
-    intro = say.invitation_intro(snap.title, launch)
+    intro = say.invitation_intro(snap.title, launch, snap.launched(now))
     value = str(snap.id)
     blocks = [_section(intro), *brief_blocks(snap), {
         "type": "actions", "block_id": f"campaign_invite_{snap.id}",

@@ -128,3 +128,12 @@ def test_a_brief_keeps_its_formatting_but_never_pings(club: LocalClub) -> None:
     (invite,) = invitations(club, PRIYA.user_id)
     brief = json.dumps(invite["blocks"])
     assert "*Big* news &lt;!channel> <https://example.com|see it> &lt;@U0SAM>" in brief
+
+
+def test_an_invitation_that_waited_past_the_launch_says_the_embargo_has_lifted(
+    club: LocalClub,
+) -> None:
+    create(club, launch_date="2026-12-01", launch_time="12:00")
+    at(club, datetime(2026, 12, 1, 14, 0, tzinfo=UTC))  # 09:00 in New York, after the launch
+    (invite,) = invitations(club, NINA.user_id)
+    assert "the embargo lifted <!date^" in invite["blocks"][0]["text"]["text"]
