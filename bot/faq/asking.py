@@ -139,14 +139,20 @@ def ask(db: Database, asked: Asked, now: datetime, deliver: Deliver) -> Reply | 
                 log.info("channel question left alone question=%d", question.id)
                 return None
             record_step(session, asked.asker, "first_question", now)
+            entry = repo.get_entry(session, best.entry_id) if answered and best else None
+            if answered and entry is None:
+                # Removed while a large FAQ's index was being rebuilt: not an answer now.
+                answered, question.status, question.entry_id = False, "unknown", None
             reply = _reply(question, answered, best.confidence if best else 0.0)
-            if answered and best is not None:
-                entry = repo.get_entry(session, best.entry_id)
-                assert entry is not None  # the snapshot matches the revision just read
+            if entry is not None:
                 reply = _used(reply, entry)
                 question.offer(entry.id)
             else:
-                reply = replace(reply, suggestions=_suggestions(decision, snapshot.questions))
+                suggestions = tuple(
+                    s for s in _suggestions(decision, snapshot.questions)
+                    if repo.get_entry(session, s.entry_id) is not None
+                )
+                reply = replace(reply, suggestions=suggestions)
                 question.offer(*(suggestion.entry_id for suggestion in reply.suggestions))
             question.reply_ts = deliver(reply)
             log.info(

@@ -5,12 +5,18 @@ process notices another process's edit on its next question: one cheap SELECT pe
 question, a rebuild only when the number moved. On first use the starter FAQ is loaded
 if the FAQ was never seeded (idempotent and safe with two processes: the state row's
 primary key lets only one of them seed).
+
+A small FAQ is rebuilt inline, so the very next question sees an edit. A large one (a
+10 000-entry FAQ takes seconds) is rebuilt on one background thread while questions are
+answered from the previous snapshot; the new one is swapped in by a single assignment,
+so a question sees either the old index or the new one, never half of each.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +34,10 @@ from storage.faq import wordings
 
 log = logging.getLogger("clubbot.faq")
 
+# Up to this many indexed texts (questions, phrasings, tags) a rebuild takes tens of
+# milliseconds: inline. Above it, in the background.
+INLINE_REBUILD_MAX_TEXTS = 1500
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -36,6 +46,7 @@ class Snapshot:
     questions: dict[int, str]  # entry id -> its question, for "did you mean" buttons
     # A wording's key -> entries an asker found not helpful for it (bot.faq.learning).
     demoted: dict[str, frozenset[int]] = field(default_factory=dict)
+    texts: int = 0  # how many texts the matcher indexes: what a rebuild costs
 
 
 def ensure_seeded(db: Database, now: datetime) -> bool:
@@ -69,29 +80,76 @@ def _encoder() -> SentenceEncoder | None:
 
 
 class FaqIndex:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, inline_max_texts: int | None = None) -> None:
         self._db = db
-        self._lock = threading.Lock()
+        self._inline_max_texts = (
+            INLINE_REBUILD_MAX_TEXTS if inline_max_texts is None else inline_max_texts
+        )
+        self._lock = threading.Lock()  # one build at a time
         self._snapshot: Snapshot | None = None
         self._encoder: SentenceEncoder | None = None
         self._encoder_loaded = False
+        self._background: threading.Thread | None = None
+        self._background_lock = threading.Lock()
 
     def current(self, now: datetime) -> Snapshot:
+        """The newest snapshot, or while a large FAQ is rebuilt in the background, the
+        previous one."""
         ensure_seeded(self._db, now)
+        revision = self._revision()
+        snapshot = self._snapshot
+        if snapshot is not None and snapshot.revision == revision:
+            return snapshot
+        if snapshot is None or snapshot.texts <= self._inline_max_texts:
+            return self._rebuild(revision)
+        self.rebuild_in_background()
+        return snapshot
+
+    def changed(self) -> None:
+        """After a large change such as an import: a large FAQ starts rebuilding now rather
+        than on the next question; a small one rebuilds inline on the next question."""
+        snapshot = self._snapshot
+        if snapshot is not None and snapshot.texts > self._inline_max_texts:
+            self.rebuild_in_background()
+
+    def rebuild_in_background(self) -> threading.Thread:
+        """Start one background rebuild unless one is running; it repeats until the
+        snapshot matches the database, so edits made during a build are not missed."""
+        with self._background_lock:
+            if self._background is None or not self._background.is_alive():
+                self._background = threading.Thread(
+                    target=self._catch_up, name="faq-index", daemon=True
+                )
+                self._background.start()
+            return self._background
+
+    def _catch_up(self) -> None:
+        try:
+            while True:
+                revision = self._revision()
+                snapshot = self._snapshot
+                if snapshot is not None and snapshot.revision == revision:
+                    return
+                self._rebuild(revision)
+        except Exception:  # the old snapshot keeps answering; the next question retries
+            log.exception("FAQ index rebuild failed")
+
+    def _revision(self) -> int:
         with self._db.transaction() as session:
-            revision = repo.revision(session)
-            snapshot = self._snapshot
-            if snapshot is not None and snapshot.revision == revision:
-                return snapshot
+            return repo.revision(session)
+
+    def _rebuild(self, revision: int) -> Snapshot:
         with self._lock:
             snapshot = self._snapshot
-            if snapshot is not None and snapshot.revision == revision:
+            if snapshot is not None and snapshot.revision >= revision:
                 return snapshot
+            started = time.perf_counter()
             with self._db.transaction() as session:
                 snapshot = self._build(session)
-            self._snapshot = snapshot
-            log.info("FAQ matcher built revision=%d entries=%d", snapshot.revision,
-                     len(snapshot.questions))
+            self._snapshot = snapshot  # one assignment: readers see old or new, whole
+            log.info("FAQ matcher built revision=%d entries=%d texts=%d in %.0f ms",
+                     snapshot.revision, len(snapshot.questions), snapshot.texts,
+                     (time.perf_counter() - started) * 1000)
             return snapshot
 
     def _build(self, session: Session) -> Snapshot:
@@ -111,7 +169,7 @@ class FaqIndex:
         ]
         matcher = FaqMatcher(documents, encoder=self._encoder)
         return Snapshot(revision, matcher, {entry.id: entry.question for entry in entries},
-                        wordings.unhelpful_keys(session))
+                        wordings.unhelpful_keys(session), matcher.size)
 
 
 _INDEXES: weakref.WeakKeyDictionary[Database, FaqIndex] = weakref.WeakKeyDictionary()

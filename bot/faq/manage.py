@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.faq.fields import EntryFields, split_lines, split_tags, validate_entry
-from bot.faq.index import ensure_seeded
+from bot.faq.index import ensure_seeded, index_for
 from storage.db import Database
 from storage.faq import queries as repo
 from storage.faq import wordings, xlsx
@@ -232,4 +232,6 @@ def import_xlsx(
         if not dry_run and (report.added or report.updated or report.removed):
             repo.bump_revision(session)
     log.info("FAQ import by=%s %s", by, report.summary())
+    if not dry_run and (report.added or report.updated or report.removed):
+        index_for(db).changed()  # a large FAQ starts rebuilding now, off the request path
     return report

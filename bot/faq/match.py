@@ -46,6 +46,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -126,21 +128,16 @@ _SOFTMAX_TAU = 0.1
 class _Postings:
     """Inverted index term -> (text ids, weights) in flat CSR arrays, for fast gathers."""
 
-    def __init__(self, rows: list[dict[int, float]], n_terms: int) -> None:
-        counts = np.zeros(n_terms + 1, dtype=np.int64)
-        for row in rows:
-            for term in row:
-                counts[term + 1] += 1
-        self.indptr = np.cumsum(counts)
-        self.indices = np.empty(int(self.indptr[-1]), dtype=np.int64)
-        self.data = np.empty(int(self.indptr[-1]), dtype=np.float64)
-        fill = self.indptr[:-1].copy()
-        for text_id, row in enumerate(rows):
-            for term, weight in row.items():
-                self.indices[fill[term]] = text_id
-                self.data[fill[term]] = weight
-                fill[term] += 1
-        self.n_texts = len(rows)
+    def __init__(self, text_ids: np.ndarray, term_ids: np.ndarray, weights: np.ndarray,
+                 n_terms: int, n_texts: int) -> None:
+        # One (text, term, weight) triple per posting, grouped by term with a stable sort
+        # so each term's texts stay in text order.
+        order = np.argsort(term_ids, kind="stable")
+        counts = np.bincount(term_ids, minlength=n_terms)
+        self.indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        self.indices = text_ids[order].astype(np.int64)
+        self.data = weights[order].astype(np.float64)
+        self.n_texts = n_texts
 
     def texts_of(self, term: int) -> np.ndarray:
         return self.indices[self.indptr[term] : self.indptr[term + 1]]
@@ -155,12 +152,35 @@ class _Postings:
         return np.bincount(np.concatenate(idx), np.concatenate(val), minlength=self.n_texts)
 
 
+def _triples(counts_per_text: list[Counter[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(text ids, term ids, term counts) of every distinct term of every text, flat."""
+    sizes = [len(counts) for counts in counts_per_text]
+    text_ids = np.repeat(np.arange(len(counts_per_text), dtype=np.int64), sizes)
+    total = sum(sizes)
+    terms = np.fromiter(chain.from_iterable(counts_per_text), np.int64, total)
+    tfs = np.fromiter(chain.from_iterable(c.values() for c in counts_per_text), np.float64,
+                      total)
+    return text_ids, terms, tfs
+
+
+@lru_cache(maxsize=131072)
+def _text_words(text: str) -> tuple[str, ...]:
+    """A text's content words, memoised: a rebuild after an edit re-reads the same texts."""
+    return tuple(tn.content_tokens(text))
+
+
+@lru_cache(maxsize=262144)
+def _word_grams(word: str) -> tuple[str, ...]:
+    padded = f" {word} "
+    return tuple(
+        padded[i : i + n] for n in _NGRAMS for i in range(max(1, len(padded) - n + 1))
+    )
+
+
 def _char_grams(words: Sequence[str]) -> Counter[str]:
     grams: Counter[str] = Counter()
     for word in words:
-        padded = f" {word} "
-        for n in _NGRAMS:
-            grams.update(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+        grams.update(_word_grams(word))
     return grams
 
 
@@ -222,37 +242,34 @@ class FaqMatcher:
         self._owner = np.asarray(owners, dtype=np.int64)
         # Texts are grouped per entry, so np.maximum.reduceat over these offsets is "max per entry".
         self._starts = np.searchsorted(self._owner, np.arange(len(self._entry_ids)))
-        self._build_words([tn.content_tokens(t) for t in texts])
+        self._build_words([_text_words(t) for t in texts])
         self._build_semantic(texts)
+
+    @property
+    def size(self) -> int:
+        """How many texts (questions, phrasings, tag lines) the index holds."""
+        return len(self._raw_texts)
 
     # -- index construction -------------------------------------------------------------
 
-    def _build_words(self, words_per_text: list[list[str]]) -> None:
+    def _build_words(self, words_per_text: list[tuple[str, ...]]) -> None:
         n = len(words_per_text)
-        stems_per_text = [[tn.stem(w) for w in words] for words in words_per_text]
         self._vocab: dict[str, int] = {}
-        for stems in stems_per_text:
-            for s in stems:
-                self._vocab.setdefault(s, len(self._vocab))
-        df = np.zeros(len(self._vocab))
-        for stems in stems_per_text:
-            for s in set(stems):
-                df[self._vocab[s]] += 1
+        term_counts: list[Counter[int]] = []
+        for words in words_per_text:
+            term_counts.append(Counter(
+                self._vocab.setdefault(s, len(self._vocab)) for s in map(tn.stem, words)
+            ))
+        text_ids, terms, tfs = _triples(term_counts)
+        df = np.bincount(terms, minlength=len(self._vocab)).astype(np.float64)
         self._df = df
         self._idf = np.log1p((n - df + 0.5) / (df + 0.5))
         self._unknown_idf = math.log1p((n + 0.5) / 0.5)
-        lengths = np.array([len(s) for s in stems_per_text], dtype=np.float64)
+        lengths = np.array([sum(c.values()) for c in term_counts], dtype=np.float64)
         avgdl = float(lengths.mean()) if n and lengths.mean() > 0 else 1.0
-        rows: list[dict[int, float]] = []
-        for stems, dl in zip(stems_per_text, lengths, strict=True):
-            norm = _K1 * (1 - _B + _B * dl / avgdl)
-            rows.append(
-                {
-                    self._vocab[s]: float(self._idf[self._vocab[s]]) * tf * (_K1 + 1) / (tf + norm)
-                    for s, tf in Counter(stems).items()
-                }
-            )
-        self._words = _Postings(rows, len(self._vocab))
+        norm = _K1 * (1 - _B + _B * lengths[text_ids] / avgdl)
+        bm25 = self._idf[terms] * tfs * (_K1 + 1) / (tfs + norm)
+        self._words = _Postings(text_ids, terms, bm25, len(self._vocab), n)
 
         self._deletion_index: dict[str, list[int]] = {}
         for term, term_id in self._vocab.items():
@@ -261,26 +278,26 @@ class FaqMatcher:
                     self._deletion_index.setdefault(key, []).append(term_id)
         self._terms = list(self._vocab)
 
-        grams_per_text = [_char_grams(words) for words in words_per_text]
         self._grams: dict[str, int] = {}
-        for grams in grams_per_text:
-            for g in grams:
-                self._grams.setdefault(g, len(self._grams))
-        gdf = np.zeros(len(self._grams))
-        for grams in grams_per_text:
-            for g in grams:
-                gdf[self._grams[g]] += 1
+        # Each distinct word's gram ids once; a text's grams are its words' grams counted.
+        gram_ids: dict[str, list[int]] = {}
+        for words in words_per_text:
+            for word in words:
+                if word not in gram_ids:
+                    gram_ids[word] = [self._grams.setdefault(g, len(self._grams))
+                                      for g in _word_grams(word)]
+        gram_counts = [
+            Counter(chain.from_iterable(gram_ids[word] for word in words))
+            for words in words_per_text
+        ]
+        text_ids, grams, tfs = _triples(gram_counts)
+        gdf = np.bincount(grams, minlength=len(self._grams)).astype(np.float64)
         self._gram_idf = np.log((1 + n) / (1 + gdf)) + 1
         self._unknown_gram_idf = math.log(1 + n) + 1
-        char_rows: list[dict[int, float]] = []
-        for grams in grams_per_text:
-            row = {
-                self._grams[g]: (1 + math.log(tf)) * float(self._gram_idf[self._grams[g]])
-                for g, tf in grams.items()
-            }
-            norm = math.sqrt(sum(v * v for v in row.values())) or 1.0
-            char_rows.append({k: v / norm for k, v in row.items()})
-        self._chars = _Postings(char_rows, len(self._grams))
+        weights = (1 + np.log(tfs)) * self._gram_idf[grams]
+        norms = np.sqrt(np.bincount(text_ids, weights * weights, minlength=n))
+        norms[norms == 0] = 1.0
+        self._chars = _Postings(text_ids, grams, weights / norms[text_ids], len(self._grams), n)
 
     def _build_semantic(self, texts: list[str]) -> None:
         self._embeddings: np.ndarray | None = None
@@ -301,7 +318,7 @@ class FaqMatcher:
         for key in {stem} | _deletions(stem):
             found.update(self._deletion_index.get(key, ()))
         best: int | None = None
-        for term in found:
+        for term in sorted(found):  # ties go the same way in every process
             if not _within_one_edit(stem, self._terms[term]):
                 continue
             if not self._known(self._words, term, hidden):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from bot.clock import ManualClock
 from bot.content import load_faq_starter
 from bot.faq import manage as faq_admin
@@ -67,3 +70,62 @@ def test_an_edit_in_another_process_is_seen_on_the_next_question(
 
     faq_admin.remove_entry(db, new_id, "U0OLIVIA")
     assert not index.current(clock.now()).matcher.decide(question).answered
+
+
+def _add(db: Database, clock: ManualClock, question: str, phrasing: str) -> int:
+    fields, _ = validate_entry(question, [phrasing], "In the courtyard.", ["joining"])
+    assert fields is not None
+    return faq_admin.add_entry(db, fields, "U0OLIVIA", clock.now())
+
+
+def test_a_large_faq_is_rebuilt_in_the_background_and_swapped_in_whole(
+    db: Database, clock: ManualClock
+) -> None:
+    index = FaqIndex(db, inline_max_texts=0)  # every FAQ counts as large here
+    first = index.current(clock.now())
+    release = threading.Event()
+    building = threading.Event()
+    real_build = index._build
+
+    def held_build(session: Any) -> Any:
+        building.set()
+        assert release.wait(30), "the test never released the build"
+        return real_build(session)
+
+    index._build = held_build  # type: ignore[method-assign]
+    new_id = _add(db, clock, "Where can I park my bicycle?", "bike parking office")
+    # The build is held, yet questions are answered at once, from the previous snapshot.
+    assert index.current(clock.now()) is first
+    assert building.wait(30)
+    assert index.current(clock.now()) is first  # one rebuild at a time, no second one
+    release.set()
+    index.rebuild_in_background().join(30)
+    rebuilt = index.current(clock.now())
+    assert rebuilt is not first and rebuilt.revision > first.revision
+    decision = rebuilt.matcher.decide("where do I park my bicycle at the office?")
+    assert decision.best is not None and decision.best.entry_id == new_id
+
+
+def test_edits_made_during_a_background_build_are_caught_up(
+    db: Database, clock: ManualClock
+) -> None:
+    index = FaqIndex(db, inline_max_texts=0)
+    index.current(clock.now())
+    release = threading.Event()
+    real_build = index._build
+    builds: list[int] = []
+
+    def held_build(session: Any) -> Any:
+        assert release.wait(30)
+        snapshot = real_build(session)
+        builds.append(snapshot.revision)
+        return snapshot
+
+    index._build = held_build  # type: ignore[method-assign]
+    _add(db, clock, "Where can I park my bicycle?", "bike parking office")
+    thread = index.rebuild_in_background()
+    second = _add(db, clock, "Is there a shower for cyclists?", "cycling to work shower")
+    release.set()
+    thread.join(30)
+    final = index.current(clock.now())
+    assert second in final.questions and final.revision == builds[-1]
