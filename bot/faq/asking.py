@@ -22,7 +22,7 @@ from bot.faq.fields import one_line
 from bot.faq.index import index_for
 from bot.faq.learning import Learned
 from bot.faq.match import Decision, FaqMatcher
-from bot.faq.small_talk import without_small_talk
+from bot.faq.small_talk import is_question, without_small_talk
 from storage.db import Database
 from storage.faq import queries as repo
 from storage.faq.models import FaqEntry, FaqQuestion
@@ -31,9 +31,12 @@ from storage.path.queries import record_step
 
 log = logging.getLogger("clubbot.faq")
 
-# Answering uninvited in a public channel must be rarer than in a DM: only when sure.
-CHANNEL_THRESHOLD = 0.6
 SUGGESTIONS_MAX = 3
+# An answered question's runners-up offered as "Related": at least this share of the best
+# entry's confidence (and this much in absolute terms), so only genuinely close ones.
+RELATED_MAX = 2
+RELATED_SHARE = 0.5
+RELATED_MIN_CONFIDENCE = 0.15
 # Below this a "did you mean" is a guess on one shared word ("where is the cafeteria" ->
 # "where are the guidelines"): better no suggestion than an odd one.
 SUGGESTION_MIN_CONFIDENCE = 0.05
@@ -72,7 +75,8 @@ class Reply:
     entry_question: str = ""
     answer: str = ""
     confidence: float = 0.0
-    suggestions: tuple[Suggestion, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()  # "did you mean", when not answered
+    related: tuple[Suggestion, ...] = ()  # close runners-up of the answer given
 
 
 Deliver = Callable[[Reply], str | None]  # posts the reply; returns its ts if it has one
@@ -110,12 +114,9 @@ def ask(db: Database, asked: Asked, now: datetime, deliver: Deliver) -> Reply | 
     snapshot = index_for(db).current(now)
     decision = decide(snapshot.matcher, asked.text, snapshot.demoted)
     best = decision.best
-    if asked.via == "channel":
-        answered = best is not None and best.confidence >= max(
-            CHANNEL_THRESHOLD, snapshot.matcher.threshold
-        )
-    else:
-        answered = decision.answered
+    # In scope first: some entry answers it. In the club channel the bot replies to
+    # questions in scope and leaves conversation ("I just started a blog!") alone.
+    answered = decision.answered and (asked.via != "channel" or is_question(asked.text))
     status = "answered" if answered else ("silent" if asked.via == "channel" else "unknown")
     try:
         with db.transaction() as session:
@@ -145,8 +146,12 @@ def ask(db: Database, asked: Asked, now: datetime, deliver: Deliver) -> Reply | 
                 answered, question.status, question.entry_id = False, "unknown", None
             reply = _reply(question, answered, best.confidence if best else 0.0)
             if entry is not None:
-                reply = _used(reply, entry)
-                question.offer(entry.id)
+                related = tuple(
+                    r for r in _related(decision, snapshot.questions)
+                    if repo.get_entry(session, r.entry_id) is not None
+                )
+                reply = replace(_used(reply, entry), related=related)
+                question.offer(entry.id, *(r.entry_id for r in related))
             else:
                 suggestions = tuple(
                     s for s in _suggestions(decision, snapshot.questions)
@@ -187,6 +192,19 @@ def _suggestions(decision: Decision, questions: dict[int, str]) -> tuple[Suggest
         Suggestion(c.entry_id, questions[c.entry_id])
         for c in decision.candidates[:SUGGESTIONS_MAX]
         if c.entry_id in questions and c.confidence >= SUGGESTION_MIN_CONFIDENCE
+    )
+
+
+def _related(decision: Decision, questions: dict[int, str]) -> tuple[Suggestion, ...]:
+    """Which one? The answer is the best entry; runners-up nearly as confident are offered
+    beside it, so an ambiguous question still finds its entry in one press."""
+    if decision.best is None:
+        return ()
+    floor = max(RELATED_MIN_CONFIDENCE, RELATED_SHARE * decision.best.confidence)
+    return tuple(
+        Suggestion(c.entry_id, questions[c.entry_id])
+        for c in decision.candidates[1 : 1 + RELATED_MAX]
+        if c.entry_id in questions and c.confidence >= floor
     )
 
 

@@ -139,3 +139,26 @@ def without_small_talk(text: str) -> str:
     blog? thanks" -> "how do I start a blog?"), so politeness doesn't hide the question."""
     trimmed = _CLOSING.sub("", _OPENING.sub("", text, count=1), count=1).strip()
     return trimmed or text
+
+
+# How a question to the club starts ("how do I...", "anyone know...", "is it ok to...").
+_QUESTION_WORDS = frozenset({
+    "how", "what", "whats", "where", "wheres", "when", "why", "who", "whos", "whom", "which",
+    "can", "could", "should", "would", "will", "shall", "may", "might", "must", "is", "isnt",
+    "are", "arent", "am", "do", "dont", "does", "doesnt", "did", "has", "have", "was", "were",
+    "anyone", "anybody", "any", "help",
+})
+_SENTENCES = re.compile(r"[.!;:\n]+")
+
+
+def is_question(text: str) -> bool:
+    """Whether a channel message asks something: a question mark, or a sentence that
+    starts the way questions do. Announcements ("I just started a blog!") and thanks in
+    the club channel are conversation, not questions put to the FAQ."""
+    if "?" in text or "？" in text:
+        return True
+    for sentence in _SENTENCES.split(without_small_talk(text).lower()):
+        words = _NOT_WORD.sub(" ", sentence.replace("'", "").replace("’", "")).split()
+        if words and words[0] in _QUESTION_WORDS:
+            return True
+    return False

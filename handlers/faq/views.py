@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.content import FAQ_ANSWER_MAX_CHARS, escape_mrkdwn
 from bot.content.messages import dont_know_yet
-from bot.faq.asking import Reply
+from bot.faq.asking import Reply, Suggestion
 from bot.faq.fields import PHRASING_MAX_CHARS, QUESTION_MAX_CHARS, EntryFields
 from bot.faq.learning import Learned
 from bot.faq.manage import EntryView
@@ -107,26 +107,33 @@ def answer_message(reply: Reply) -> tuple[str, list[Block]]:
         ),
         {"type": "actions", "block_id": f"faq_vote_{reply.question_id}", "elements": buttons},
     ]
+    if reply.related:
+        blocks.append(_context("*Related:*"))
+        blocks.extend(_show_answer_rows(reply.question_id, reply.related, "faq_related"))
     return clip(reply.answer, 3000), blocks
+
+
+def _show_answer_rows(question_id: int, entries: Sequence[Suggestion],
+                      block_prefix: str) -> list[Block]:
+    """One row per entry, its question beside a Show answer button (one button a block:
+    Slack wants action ids unique within a block)."""
+    return [
+        {
+            "type": "section",
+            "block_id": f"{block_prefix}_{n}",
+            "text": {"type": "mrkdwn", "text": escape_mrkdwn(entry.question)},
+            "accessory": _button("Show answer", ids.FAQ_SUGGESTION,
+                                 vote_value(question_id, entry.entry_id)),
+        }
+        for n, entry in enumerate(entries, start=1)
+    ]
 
 
 def unknown_message(reply: Reply) -> tuple[str, list[Block]]:
     blocks: list[Block] = [_section(dont_know_yet())]
     if reply.suggestions:
         blocks.append(_context("*Did you mean one of these?*"))
-        for n, suggestion in enumerate(reply.suggestions, start=1):
-            blocks.append(
-                {
-                    "type": "section",
-                    "block_id": f"faq_suggest_{n}",
-                    "text": {"type": "mrkdwn", "text": escape_mrkdwn(suggestion.question)},
-                    "accessory": _button(
-                        "Show answer",
-                        ids.FAQ_SUGGESTION,
-                        vote_value(reply.question_id, suggestion.entry_id),
-                    ),
-                }
-            )
+        blocks.extend(_show_answer_rows(reply.question_id, reply.suggestions, "faq_suggest"))
     # dont_know_yet() mentions `/club mentor request`: the button saves typing it.
     blocks.append(_escalate_actions(reply.question_id, find_a_mentor=True))
     return "I don't know that one yet. A mentor can help: press Ask a mentor.", blocks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.faq.small_talk import SmallTalk, small_talk, without_small_talk
+from bot.faq.small_talk import SmallTalk, is_question, small_talk, without_small_talk
 
 
 @pytest.mark.parametrize("text", ["hi", "Hello!", "hey there", "Good morning :wave:", "hiya 👋"])
@@ -63,3 +63,20 @@ def test_real_words_and_other_scripts_are_not_noise(text: str) -> None:
 ])
 def test_a_lone_emoji_is_a_greeting_or_thanks(text: str, kind: SmallTalk | None) -> None:
     assert small_talk(text) is kind
+
+
+@pytest.mark.parametrize("text", [
+    "how do I start a blog", "Hi all! Can I mention customers in a post", "anyone know the "
+    "guidelines", "is it ok to post about our launch", "what's the best time to post",
+    "Quick one: should I disclose that I work here", "where are the guidelines?",
+])
+def test_questions_in_the_channel(text: str) -> None:
+    assert is_question(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I just started a blog!", "the guidelines are great", "Our new blog is live. Thanks all",
+    "lunch today", "shared my first post on the intranet",
+])
+def test_conversation_in_the_channel_is_not_a_question(text: str) -> None:
+    assert not is_question(text)

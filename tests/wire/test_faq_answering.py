@@ -104,6 +104,51 @@ def test_an_unsure_channel_question_is_left_alone(club: LocalClub) -> None:
     assert [q.status for q in questions(club)] == ["silent", "silent"]
 
 
+def test_channel_questions_in_scope_get_a_thread_reply(club: LocalClub) -> None:
+    # README's own example, and a question two starter entries both answer in part.
+    for n, text in enumerate(("how do I start a blog?",
+                              "what are the social media guidelines for employees?"), 1):
+        delivery = club.say(NINA.user_id, text, channel=CLUB.channel_id)
+        replies = posts(club, CLUB.channel_id)
+        assert len(replies) == n, text
+        assert replies[-1]["thread_ts"] == delivery.payload["event"]["ts"]
+        assert "faq_helpful" in action_ids(replies[-1])
+    assert [q.status for q in questions(club)] == ["answered", "answered"]
+
+
+def test_channel_conversation_in_scope_but_not_a_question_is_left_alone(
+    club: LocalClub,
+) -> None:
+    for text in ("I just started a blog!", "the guidelines are great", "Our new blog is live"):
+        club.say(NINA.user_id, text, channel=CLUB.channel_id)
+    assert posts(club, CLUB.channel_id) == []
+    assert {q.status for q in questions(club)} == {"silent"}
+
+
+def test_an_ambiguous_question_gets_the_answer_and_related_entries(club: LocalClub) -> None:
+    club.dm(NINA.user_id, "what are the social media guidelines for employees?")
+    (reply,) = posts(club, club.dm_channel(NINA.user_id))
+    assert action_ids(reply)[:2] == ["faq_helpful", "faq_not_helpful"]
+    assert "Related:" in json.dumps(reply["blocks"])
+    related = [b for b in reply["blocks"] if b.get("block_id", "").startswith("faq_related_")]
+    assert related, "a close runner-up is offered"
+    (question,) = questions(club)
+    shown = related[0]["text"]["text"]
+    club.press(NINA.user_id, {"blocks": [related[0]], "channel": reply["channel"],
+                              "ts": reply.get("ts", "")}, "faq_suggestion")
+    answer = posts(club, club.dm_channel(NINA.user_id))[-1]
+    assert shown in json.dumps(answer["blocks"])  # that entry's answer, with its question
+    club.press(NINA.user_id, answer, "faq_helpful")  # and it can be voted on: it was offered
+    assert "Glad it helped" in club.emulator.calls_to("response_url")[-1].args["text"]
+    assert question.entry_id is not None
+
+
+def test_a_clear_answer_offers_no_related_entries(club: LocalClub) -> None:
+    club.dm(NINA.user_id, "how do I find a mentor?")
+    (reply,) = posts(club, club.dm_channel(NINA.user_id))
+    assert "Related:" not in json.dumps(reply["blocks"])
+
+
 def test_other_channels_and_thread_replies_are_not_answered(club: LocalClub) -> None:
     club.say(NINA.user_id, "how can I find a mentor", channel=RANDOM.channel_id)
     top = club.say(NINA.user_id, "hello all", channel=CLUB.channel_id)
