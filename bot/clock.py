@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 
@@ -39,6 +40,20 @@ class ManualClock:
     def set(self, moment: datetime) -> None:
         with self._lock:
             self._now = moment.astimezone(UTC)
+
+
+class FileClock:
+    """Tests only (CLUB_TEST_CLOCK_FILE): "now" is the ISO time written in a file, read on
+    every call, so a test can move a real `clubbot run` process through the day."""
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+
+    def now(self) -> datetime:
+        moment = datetime.fromisoformat(self.path.read_text().strip())
+        if moment.tzinfo is None:
+            raise ValueError(f"{self.path}: the clock file needs a UTC offset")
+        return moment.astimezone(UTC)
 
 
 def utc(moment: datetime) -> datetime:

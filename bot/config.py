@@ -47,6 +47,11 @@ class Settings:
     inactive_after: timedelta = timedelta(days=14)
     # Every mentor may edit the FAQ, not only organisers and the FAQ editors they name.
     mentors_edit_faq: bool = False
+    # How long a claimed outbox row belongs to the process sending it; after that
+    # (the process died), another takes it over and checks before sending again.
+    delivery_lease: timedelta = timedelta(minutes=2)
+    # Tests only: `clubbot run` reads "now" from this file (ISO 8601, UTC).
+    test_clock_file: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -89,6 +94,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         nudge_cap=_duration(env, "CLUB_NUDGE_CAP", timedelta(days=7)),
         inactive_after=_duration(env, "CLUB_INACTIVE_AFTER", timedelta(days=14)),
         mentors_edit_faq=_switch(env, "CLUB_MENTORS_EDIT_FAQ"),
+        delivery_lease=_duration(env, "CLUB_DELIVERY_LEASE", timedelta(minutes=2)),
+        test_clock_file=_optional(env, "CLUB_TEST_CLOCK_FILE"),
     )
 
 

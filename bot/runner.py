@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 
 from bot.app import ClubApp, create_app
+from bot.clock import FileClock
 from bot.config import Settings
 from bot.web import make_server
 from schedules.scheduler import build_scheduler
@@ -31,7 +32,8 @@ def _first_line(error: BaseException) -> str:
 def _connect(settings: Settings, db: Database) -> ClubApp:
     """Build the app; Bolt checks the bot token with auth.test on the way."""
     try:
-        return create_app(settings, db=db)
+        clock = FileClock(settings.test_clock_file) if settings.test_clock_file else None
+        return create_app(settings, db=db, clock=clock)
     except SlackApiError as error:
         problem = error.response.get("error", "an error")
         raise StartupError(

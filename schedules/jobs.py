@@ -13,6 +13,7 @@ from collections.abc import Callable
 from bot import events
 from bot.deps import Deps
 from schedules import campaigns as campaign_due
+from schedules import delivery
 from schedules import encouragement as nudges
 from schedules import faq as faq_jobs
 from schedules import meetings as meeting_reminders
@@ -25,6 +26,8 @@ _deps: Deps | None = None
 # reminders go first; each task guards its own failures.
 TICK_TASKS: tuple[Callable[[Deps], None], ...] = (
     meeting_reminders.send_meeting_reminders,
+    # Right after the reminders were decided, and again last for what the rest said.
+    delivery.deliver_outbox,
     campaign_due.send_golive,
     meeting_reminders.ask_who_came,
     meeting_reminders.redraw_stale_announcements,
@@ -34,6 +37,7 @@ TICK_TASKS: tuple[Callable[[Deps], None], ...] = (
     campaign_due.send_due_invitations,
     campaign_due.post_roundups,
     nudges.send_due_nudges,
+    delivery.deliver_outbox,
 )
 
 

@@ -1,19 +1,19 @@
-"""Due work on every tick: post the meeting reminders this instance claimed, try once
-more those that failed for a passing reason, ask organisers who came to a meeting that
-has just ended, and redraw announcements that name someone forgotten.
-
-The decisions and claims happen in bot.meetings (committed before anything is posted);
-this module only says it in Slack.
+"""Due work on every tick: decide the meeting reminders that fell due (what they say
+goes to the outbox in the deciding transaction; the deliverer posts it), ask organisers
+who came to a meeting that has just ended, and redraw announcements that name someone
+forgotten.
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from urllib.error import URLError
+from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
+from bot.content import escape_mrkdwn
+from bot.delivery import outbox
 from bot.deps import Deps
 from bot.meetings import attendance, reminders
 from bot.meetings import planning as meetings
@@ -24,72 +24,50 @@ from handlers.meetings.announcements import redraw_announcement
 
 log = logging.getLogger("clubbot.reminders")
 
-
-# Posting overlaps with claiming the next reminders, so a busy minute stays on time.
-POSTING_THREADS = 4
-
-# Slack answered, so nothing was posted, and the cause passes (429s are retried by the
-# client's own handler before we ever see them).
-PASSING_ERRORS = frozenset(
-    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
-)
+PURPOSE = "meetings.reminder"
 
 
 def send_meeting_reminders(deps: Deps) -> None:
-    # First the one more try for posts that failed on an earlier tick (rare, and
-    # before the new claims so one failing this tick waits for the next one).
-    for retry in reminders.claim_retries(
-        deps.db, deps.clock.now(), deps.settings.reminder_offsets
-    ):
-        post_reminder(deps, retry)
-    claimed = reminders.claim_due_reminders(
-        deps.db, deps.clock.now(), deps.settings.reminder_grace, deps.settings.reminder_offsets
+    now = deps.clock.now()
+
+    def say(session: Session, claim: ClaimedReminder) -> None:
+        enqueue_reminder(session, claim, now)
+
+    reminders.decide_due_reminders(
+        deps.db, now, deps.settings.reminder_grace, deps.settings.reminder_offsets, say
     )
-    first = next(claimed, None)
-    if first is None:
-        return  # the usual tick: nothing due, no threads
-    with ThreadPoolExecutor(POSTING_THREADS, thread_name_prefix="clubbot-reminders") as pool:
-        posts = [pool.submit(post_reminder, deps, first)]
-        posts += [pool.submit(post_reminder, deps, claim) for claim in claimed]
-        for post in posts:
-            post.result()
 
 
-def worth_retrying(error: Exception) -> bool:
-    """True only when Slack surely did not post: it answered with a passing error, or
-    no connection was made. A timeout may have posted, so it is never retried."""
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error")) in PASSING_ERRORS
-    if isinstance(error, URLError):
-        return not isinstance(error.reason, TimeoutError)
-    return isinstance(error, ConnectionRefusedError)
-
-
-def post_reminder(deps: Deps, claim: ClaimedReminder) -> None:
+def enqueue_reminder(session: Session, claim: ClaimedReminder, now: datetime) -> None:
+    """The channel post, and at the last offset a DM to each person going: one outbox row
+    each, useless once the meeting has started."""
     text, blocks = views.reminder_post(claim.meeting, claim.occurrence, claim.offset)
-    try:
-        deps.client.chat_postMessage(channel=claim.meeting.channel_id, text=text, blocks=blocks)
-    except (SlackApiError, OSError) as error:
-        retry = worth_retrying(error)
-        reason = error.response.get("error") if isinstance(error, SlackApiError) else repr(error)
-        log.error("reminder not posted key=%s error=%s retry=%s", claim.key, reason, retry)
-        reminders.mark_failed(deps.db, claim.key, retry=retry)
-        return
-    reminders.mark_sent(deps.db, claim.key)
-    log.info("reminder posted key=%s channel=%s", claim.key, claim.meeting.channel_id)
+    outbox.enqueue(
+        session,
+        claim.meeting.channel_id,
+        f"{PURPOSE}:{claim.key}",
+        outbox.Message(text, blocks),
+        now=now,
+        purpose=PURPOSE,
+        ref=claim.key,
+        not_after=claim.occurrence,
+        about=f"the reminder for *{escape_mrkdwn(claim.meeting.title)}*",
+    )
     if not claim.dm_recipients:
         return
     dm_text, dm_blocks = views.reminder_dm(claim.meeting, claim.occurrence)
     for user_id in claim.dm_recipients:
-        try:
-            deps.notifier.dm(user_id, dm_text, dm_blocks)
-        except SlackApiError as error:
-            log.warning(
-                "reminder DM failed key=%s user=%s error=%s",
-                claim.key,
-                user_id,
-                error.response.get("error"),
-            )
+        outbox.enqueue(
+            session,
+            user_id,
+            f"{PURPOSE}:{claim.key}:{user_id}",
+            outbox.Message(dm_text, dm_blocks, unsolicited=True),
+            now=now,
+            purpose=PURPOSE,
+            ref=claim.key,
+            not_after=claim.occurrence,
+            about=f"the reminder DM for *{escape_mrkdwn(claim.meeting.title)}*",
+        )
 
 
 def ask_who_came(deps: Deps) -> None:

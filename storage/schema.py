@@ -2,6 +2,7 @@
 
 from storage.base import Base, UTCDateTime
 from storage.campaigns import models as campaigns_models
+from storage.delivery.models import Delivery
 from storage.encouragement.models import (
     ClubCounter,
     Kudos,
@@ -20,6 +21,7 @@ from storage.path.models import PathStepReached
 __all__ = [
     "Base",
     "ClubCounter",
+    "Delivery",
     "FaqEntry",
     "FaqQuestion",
     "FaqState",

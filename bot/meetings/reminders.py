@@ -1,16 +1,18 @@
-"""The reminder engine's decisions: which reminders are due, and claiming each once.
+"""The reminder engine's decisions: which reminders are due, and deciding each once.
 
 Restart-safe because everything comes from the database: each meeting remembers up to
 when its reminders were decided (`reminders_checked_until`) and when the next one falls
-due (`next_reminder_at`, indexed). Exactly once because each reminder is claimed by
-inserting a row under its unique key and committing *before* anything is posted: a
-second instance (or a retried tick) fails that insert and stays quiet.
+due (`next_reminder_at`, indexed). Exactly once because each reminder is decided by
+inserting a row under its unique key, and what it says (the channel post, a DM to each
+person going) is written to the outbox in that same transaction: a second instance (or
+a retried tick) fails the insert and stays quiet, and the deliverer sends each outbox
+row once, also across a crash in the middle.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,11 +33,8 @@ from storage.meetings.models import Meeting, SentReminder
 
 log = logging.getLogger("clubbot.reminders")
 
-SENT = "sent"
+SENT = "sent"  # decided: its messages are in the outbox (which says how each went)
 SKIPPED = "skipped"
-FAILED = "failed"  # final: not posted, not tried again
-RETRY = "retry"  # not posted for a passing reason: one more try on the next tick
-RETRYING = "retrying"  # that try, claimed by one instance
 
 
 @dataclass(frozen=True)
@@ -48,28 +47,36 @@ class ClaimedReminder:
     dm_recipients: list[str]
 
 
-def claim_due_reminders(
-    db: Database, now: datetime, grace: timedelta, defaults: Sequence[timedelta]
-) -> Iterator[ClaimedReminder]:
-    """Every reminder due by `now` that this caller won, each yielded as soon as its claim
-    is committed (so it can be posted at once); late ones past `grace` are skipped."""
+# fn(session, reminder): write what the reminder says to the outbox, in the deciding
+# transaction (the caller renders it; this module knows no Slack).
+Say = Callable[[Session, ClaimedReminder], None]
+
+
+def decide_due_reminders(
+    db: Database, now: datetime, grace: timedelta, defaults: Sequence[timedelta], say: Say
+) -> int:
+    """Decide every reminder due by `now` that this caller wins, each in its own
+    transaction with what it says; late ones past `grace` are skipped. Returns how many
+    were decided to be sent."""
     with db.transaction() as session:
         due_ids = repo.due_meeting_ids(session, now)
-    for meeting_id in due_ids:
-        yield from _claim_for_meeting(db, meeting_id, now, grace, defaults)
+    return sum(
+        _decide_for_meeting(db, meeting_id, now, grace, defaults, say) for meeting_id in due_ids
+    )
 
 
-def _claim_for_meeting(
+def _decide_for_meeting(
     db: Database,
     meeting_id: int,
     now: datetime,
     grace: timedelta,
     defaults: Sequence[timedelta],
-) -> Iterator[ClaimedReminder]:
+    say: Say,
+) -> int:
     with db.transaction() as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None or meeting.status != repo.ACTIVE:
-            return
+            return 0
         offsets = offsets_of(meeting, defaults)
         due = reminders_between(
             meeting_id,
@@ -80,10 +87,7 @@ def _claim_for_meeting(
             repo.skip_dates(session, meeting_id),
         )
         smallest = min(offsets) if offsets else None
-    for reminder in due:
-        claimed = _claim(db, meeting_id, reminder, now, grace, defaults, smallest)
-        if claimed is not None:
-            yield claimed
+    decided = sum(_decide(db, meeting_id, r, now, grace, defaults, smallest, say) for r in due)
     # Only after every due reminder is decided does the window move on: a crash before
     # this line re-decides them next time, and the unique keys keep that harmless.
     with db.transaction() as session:
@@ -91,9 +95,10 @@ def _claim_for_meeting(
         if meeting is not None:
             meeting.reminders_checked_until = max(meeting.reminders_checked_until, now)
             refresh_next_reminder(session, meeting, defaults)
+    return decided
 
 
-def _claim(
+def _decide(
     db: Database,
     meeting_id: int,
     reminder: ReminderDue,
@@ -101,14 +106,15 @@ def _claim(
     grace: timedelta,
     defaults: Sequence[timedelta],
     smallest: timedelta | None,
-) -> ClaimedReminder | None:
+    say: Say,
+) -> bool:
     decision = decide_late_reminder(
         reminder.due_utc, now, grace, occurrence_utc=reminder.occurrence_utc
     )
     try:
         with db.transaction() as session:
             if repo.sent_reminder(session, reminder.key) is not None:
-                return None  # decided earlier (a crash before the window moved on)
+                return False  # decided earlier (a crash before the window moved on)
             session.add(
                 SentReminder(
                     key=reminder.key,
@@ -128,71 +134,26 @@ def _claim(
                     reminder.due_utc.isoformat(),
                     now.isoformat(),
                 )
-                return None
+                return False
             meeting = session.get(Meeting, meeting_id)
             assert meeting is not None
             is_last = reminder.offset == smallest
             recipients = _dm_recipients(session, meeting_id) if is_last else []
-            return ClaimedReminder(
-                key=reminder.key,
-                meeting=snapshot_in(session, meeting, now, defaults),
-                occurrence=reminder.occurrence_utc,
-                offset=reminder.offset,
-                is_last=is_last,
-                dm_recipients=recipients,
-            )
-    except IntegrityError:
-        log.info("reminder already claimed elsewhere key=%s", reminder.key)
-        return None
-
-
-def mark_failed(db: Database, key: str, *, retry: bool) -> None:
-    """Posting failed after the claim. A passing failure on the first try earns one
-    more try (claim_retries); otherwise the record says failed, for good."""
-    with db.transaction() as session:
-        row = session.get(SentReminder, key)
-        if row is not None:
-            row.outcome = RETRY if retry and row.outcome == SENT else FAILED
-
-
-def mark_sent(db: Database, key: str) -> None:
-    with db.transaction() as session:
-        row = session.get(SentReminder, key)
-        if row is not None:
-            row.outcome = SENT
-
-
-def claim_retries(
-    db: Database, now: datetime, defaults: Sequence[timedelta]
-) -> list[ClaimedReminder]:
-    """Reminders to post once more: still before the meeting, and each taken by one
-    caller only (a conditional update from "retry" to "retrying")."""
-    with db.transaction() as session:
-        keys = [row.key for row in repo.reminders_to_retry(session, now)]
-    claimed = []
-    for key in keys:
-        with db.transaction() as session:
-            row = session.get(SentReminder, key)
-            if row is None or not repo.take_retry(session, key):
-                continue
-            meeting = session.get(Meeting, row.meeting_id)
-            if meeting is None or meeting.status != repo.ACTIVE:
-                row.outcome = FAILED
-                continue
-            offsets = offsets_of(meeting, defaults)
-            offset = timedelta(seconds=row.offset_seconds)
-            is_last = bool(offsets) and offset == min(offsets)
-            claimed.append(
+            say(
+                session,
                 ClaimedReminder(
-                    key=key,
+                    key=reminder.key,
                     meeting=snapshot_in(session, meeting, now, defaults),
-                    occurrence=row.occurrence_at,
-                    offset=offset,
+                    occurrence=reminder.occurrence_utc,
+                    offset=reminder.offset,
                     is_last=is_last,
-                    dm_recipients=_dm_recipients(session, row.meeting_id) if is_last else [],
-                )
+                    dm_recipients=recipients,
+                ),
             )
-    return claimed
+            return True
+    except IntegrityError:
+        log.info("reminder already decided elsewhere key=%s", reminder.key)
+        return False
 
 
 def _dm_recipients(session: Session, meeting_id: int) -> list[str]:

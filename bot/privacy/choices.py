@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from bot.roles.policy import Role, can_remove_organiser
 from storage.db import Database
+from storage.delivery import queries as _deliveries  # noqa: F401  (registers its forgetter)
 from storage.encouragement import queries as repo
 from storage.members import queries as members
 from storage.members.models import Member

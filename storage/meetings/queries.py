@@ -136,24 +136,6 @@ def sent_reminder(session: Session, key: str) -> SentReminder | None:
     return session.get(SentReminder, key)
 
 
-def reminders_to_retry(session: Session, now: datetime) -> list[SentReminder]:
-    """Reminders whose post failed for a passing reason, for meetings not yet started."""
-    query = select(SentReminder).where(
-        SentReminder.outcome == "retry", SentReminder.occurrence_at > now
-    )
-    return list(session.scalars(query.order_by(SentReminder.due_at)))
-
-
-def take_retry(session: Session, key: str) -> bool:
-    """Move one reminder from "retry" to "retrying"; True for the one caller that did."""
-    moved = session.execute(
-        update(SentReminder)
-        .where(SentReminder.key == key, SentReminder.outcome == "retry")
-        .values(outcome="retrying")
-    )
-    return bool(getattr(moved, "rowcount", 0) == 1)
-
-
 def sent_reminders(session: Session, meeting_id: int) -> list[SentReminder]:
     query = select(SentReminder).where(SentReminder.meeting_id == meeting_id)
     return list(session.scalars(query.order_by(SentReminder.due_at)))

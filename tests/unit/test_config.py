@@ -37,6 +37,8 @@ def test_every_setting_is_read() -> None:
             "OFFER_TIMEOUT": "12h",
             "CLUB_REMINDER_OFFSETS": "1h,2d",
             "CLUB_MENTORS_EDIT_FAQ": "On",
+            "CLUB_DELIVERY_LEASE": "5m",
+            "CLUB_TEST_CLOCK_FILE": "/tmp/now",
         }
     )
     assert settings.api_url == "http://127.0.0.1:9999/api/"
@@ -46,6 +48,8 @@ def test_every_setting_is_read() -> None:
     assert settings.offer_timeout == timedelta(hours=12)
     assert settings.reminder_offsets == (timedelta(days=2), timedelta(hours=1))
     assert settings.mentors_edit_faq is True
+    assert settings.delivery_lease == timedelta(minutes=5)
+    assert settings.test_clock_file == "/tmp/now"
 
 
 @pytest.mark.parametrize(
@@ -66,6 +70,7 @@ def test_every_setting_is_read() -> None:
         ({**BASE, "OFFER_TIMEOUT": "soon"}, "OFFER_TIMEOUT"),
         ({**BASE, "CLUB_REMINDER_OFFSETS": "24h,later"}, "CLUB_REMINDER_OFFSETS"),
         ({**BASE, "CLUB_MENTORS_EDIT_FAQ": "sometimes"}, "CLUB_MENTORS_EDIT_FAQ"),
+        ({**BASE, "CLUB_DELIVERY_LEASE": "a while"}, "CLUB_DELIVERY_LEASE"),
     ],
 )
 def test_a_bad_setting_names_itself(env: dict[str, str], variable: str) -> None:

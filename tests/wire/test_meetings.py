@@ -18,8 +18,10 @@ from sqlalchemy import func, select
 from bot.deps import Deps
 from bot.local import CLUB, MEI, NINA, OLIVIA, PRIYA, SAM, LocalClub
 from handlers import ids
+from schedules.delivery import deliver_outbox
 from schedules.meetings import send_meeting_reminders
 from storage.db import Database
+from storage.delivery.models import Delivery
 from storage.meetings import queries as meeting_repo
 from storage.meetings.models import Attendance, Meeting, Rsvp, SentReminder
 from storage.path.queries import steps_of
@@ -60,6 +62,14 @@ def sent_keys(club: LocalClub) -> list[tuple[str, str]]:
     assert club.db is not None
     with club.db.transaction() as session:
         return [(r.key, r.outcome) for r in session.scalars(select(SentReminder))]
+
+
+def deliveries(club: LocalClub, purpose: str = "meetings.reminder") -> list[tuple[str, str]]:
+    """(delivery key, status) of each outbox row for that purpose."""
+    assert club.db is not None
+    with club.db.transaction() as session:
+        rows = session.scalars(select(Delivery).where(Delivery.purpose == purpose))
+        return sorted((r.delivery_key, r.status) for r in rows)
 
 
 def schedule(club: LocalClub, text: str = BOOK_CLUB, user: str = OLIVIA.user_id) -> int:
@@ -517,6 +527,7 @@ def test_two_instances_on_one_database_send_each_reminder_once(club: LocalClub) 
         def run(instance: Deps) -> None:
             barrier.wait()
             send_meeting_reminders(instance)
+            deliver_outbox(instance)  # both deliver at once too: still one post
 
         threads = [threading.Thread(target=run, args=(d,)) for d in (deps, other)]
         for thread in threads:
@@ -553,9 +564,14 @@ def test_a_failed_post_is_recorded_and_not_repeated(club: LocalClub) -> None:
     club.emulator.fail_next("chat.postMessage", "channel_not_found")
     club.clock.set(DAY_BEFORE + timedelta(seconds=1))
     club.tick()
-    club.tick()
+    club.advance(timedelta(hours=2), step=timedelta(minutes=5))
     assert reminders_in(club) == []
-    assert [outcome for _key, outcome in sent_keys(club)] == ["failed"]
+    assert [outcome for _key, outcome in sent_keys(club)] == ["sent"]  # decided, once
+    assert [status for _key, status in deliveries(club)] == ["failed"]  # one try: permanent
+    # The organisers hear once that the channel can't be reached.
+    (told,) = club.emulator.messages(club.dm_channel(OLIVIA.user_id))[-1:]
+    assert "couldn't deliver the reminder for *Book club*" in told["text"]
+    assert "channel doesn't exist" in told["text"]
 
 
 def test_a_week_with_a_daylight_saving_change_keeps_local_time(club: LocalClub) -> None:

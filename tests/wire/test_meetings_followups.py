@@ -1,15 +1,14 @@
 """Meetings after the fact and away from the announcement: buttons pressed from a view
-(no response_url), the organiser's "who came?" DM after a meeting ends, a reminder that
-failed for a passing reason tried once more, and `/club forget me` for meeting data."""
+(no response_url), the organiser's "who came?" DM after a meeting ends, and
+`/club forget me` for meeting data (reminders that fail on the way out:
+tests/wire/test_meetings_delivery.py)."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.error import URLError
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.local import MEI, NINA, OLIVIA, SAM, LocalClub
@@ -17,14 +16,10 @@ from handlers import ids
 from handlers.meetings import views
 from storage.meetings.models import Attendance, AttendancePrompt, MeetingDmOptOut, Rsvp
 from tests.wire.test_meetings import (
-    DAY_BEFORE,
-    HOUR_BEFORE,
     announcement,
     count,
     press_going,
-    reminders_in,
     schedule,
-    sent_keys,
     text_of,
     view_calls,
 )
@@ -212,93 +207,6 @@ def test_a_bot_down_for_days_does_not_ask_about_old_meetings(club: LocalClub) ->
     club.clock.set(ENDED + timedelta(days=7, minutes=1))
     club.tick()
     assert len(prompts_to(club)) == 1
-
-
-# --- a failed reminder is tried once more ------------------------------------------------
-
-
-@pytest.mark.parametrize("error", ["internal_error", "service_unavailable"])
-def test_a_passing_slack_error_is_retried_once_on_the_next_tick(
-    club: LocalClub, error: str
-) -> None:
-    meeting_id = schedule(club)
-    press_going(club, NINA.user_id, meeting_id)
-    club.emulator.fail_next("chat.postMessage", error)
-    club.clock.set(HOUR_BEFORE + timedelta(seconds=1))
-    club.tick()
-    assert reminders_in(club) == []
-    assert dms_to(club, NINA.user_id) == []  # no DM about a reminder not yet posted
-    club.tick()
-    assert len(reminders_in(club)) == 1
-    assert len(dms_to(club, NINA.user_id)) == 1  # the last offset's DM came with it
-    club.tick()
-    club.restart()
-    club.tick()
-    assert len(reminders_in(club)) == 1
-    assert sorted(outcome for _key, outcome in sent_keys(club)) == ["sent", "skipped"]
-
-
-def test_a_second_failure_is_final(club: LocalClub) -> None:
-    schedule(club)
-    club.emulator.fail_next("chat.postMessage", "internal_error", times=2)
-    club.clock.set(DAY_BEFORE + timedelta(seconds=1))
-    for _ in range(4):
-        club.tick()
-    assert reminders_in(club) == []
-    assert [outcome for _key, outcome in sent_keys(club)] == ["failed"]
-
-
-def test_a_network_failure_is_retried_but_a_timeout_is_not(
-    club: LocalClub, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    schedule(club)
-    client = club.bot.deps.client
-    real_post = client.chat_postMessage
-    failures = {
-        "Reminder: Book club starts in 24 h": [URLError(ConnectionRefusedError(111, "refused"))],
-        "Reminder: Book club starts in 1 h": [URLError(TimeoutError())],
-    }
-
-    def flaky_post(**kwargs: Any) -> Any:
-        waiting = failures.get(str(kwargs.get("text", "")))
-        if waiting:
-            raise waiting.pop(0)
-        return real_post(**kwargs)
-
-    monkeypatch.setattr(client, "chat_postMessage", flaky_post)
-    club.clock.set(DAY_BEFORE + timedelta(seconds=1))
-    club.tick()
-    club.tick()
-    assert len(reminders_in(club)) == 1  # refused: nothing reached Slack, so tried again
-    club.clock.set(HOUR_BEFORE + timedelta(seconds=1))
-    club.tick()
-    club.tick()
-    assert len(reminders_in(club)) == 1  # timed out: it may have posted, so not again
-    assert sorted(outcome for _key, outcome in sent_keys(club)) == ["failed", "sent"]
-
-
-def test_no_retry_once_the_meeting_has_started(club: LocalClub) -> None:
-    schedule(club, '"Book club" 2026-12-03 15:00 <#C0CLUB|social-media-club> remind 1m')
-    club.emulator.fail_next("chat.postMessage", "internal_error")
-    club.clock.set(datetime(2026, 12, 3, 14, 59, 30, tzinfo=UTC))
-    club.tick()
-    club.clock.set(datetime(2026, 12, 3, 15, 0, 1, tzinfo=UTC))
-    club.tick()
-    assert reminders_in(club) == []
-    assert [outcome for _key, outcome in sent_keys(club)] == ["retry"]
-
-
-def test_a_retry_is_taken_by_one_instance_only(club: LocalClub) -> None:
-    from bot.meetings import reminders
-
-    schedule(club)
-    club.emulator.fail_next("chat.postMessage", "internal_error")
-    club.clock.set(DAY_BEFORE + timedelta(seconds=1))
-    club.tick()
-    deps = club.bot.deps
-    first = reminders.claim_retries(deps.db, deps.clock.now(), deps.settings.reminder_offsets)
-    second = reminders.claim_retries(deps.db, deps.clock.now(), deps.settings.reminder_offsets)
-    assert len(first) == 1 and second == []
 
 
 # --- forgetting a person -----------------------------------------------------------------

@@ -1,0 +1,27 @@
+"""What clubbot tells organisers when a message cannot be delivered."""
+
+from __future__ import annotations
+
+# Slack's permanent errors, in words an organiser can act on.
+_WHY = {
+    "user_not_found": "Slack doesn't know that person (any more)",
+    "users_not_found": "Slack doesn't know that person (any more)",
+    "account_inactive": "their account is deactivated",
+    "user_disabled": "their account is deactivated",
+    "channel_not_found": "the channel doesn't exist, or I can't see it",
+    "is_archived": "the channel is archived",
+    "not_in_channel": "I'm not a member of the channel (invite me with `/invite @clubbot`)",
+    "cannot_dm_bot": "it's a bot, and bots can't be sent DMs",
+}
+
+
+def _mention(recipient: str) -> str:
+    return f"<@{recipient}>" if recipient[:1] in ("U", "W") else f"<#{recipient}>"
+
+
+def undeliverable(about: str, recipient: str, error: str) -> str:
+    why = _WHY.get(error, f"Slack said `{error}`")
+    return (
+        f":warning: I couldn't deliver {about} to {_mention(recipient)}: {why}. "
+        "I won't try that one again; I'm telling you once so you can sort it out."
+    )

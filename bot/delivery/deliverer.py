@@ -1,0 +1,203 @@
+"""The deliverer: sends what the outbox holds, after the deciding transaction committed.
+
+Each row is claimed on its own with a lease (`CLUB_DELIVERY_LEASE`), sent, and marked;
+a process that dies mid-send leaves its claim to run out, and whoever takes the row
+over first looks in the conversation for the delivery key (carried in the message's
+metadata) before posting again, so a person gets each message exactly once.
+
+Run by every tick (so also right after start) and by use cases that want their
+messages out at once. Slack itself is behind the small `Sender` protocol.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.content.delivery import undeliverable
+from bot.delivery import outbox
+from bot.delivery.rules import GiveUp, SendFailure, after_failure
+from storage.db import Database
+from storage.delivery import queries
+from storage.delivery.models import EXPIRED, FAILED, PENDING, SENT, SKIPPED, Delivery
+from storage.members import queries as members
+
+log = logging.getLogger("clubbot.delivery")
+
+BATCH = 100
+ROUNDS = 5  # at most BATCH * ROUNDS rows per run; the next tick takes the rest
+ORGANISER = "organiser"
+
+
+@dataclass(frozen=True)
+class Posted:
+    channel: str
+    ts: str
+
+
+class SendError(Exception):
+    def __init__(self, failure: SendFailure) -> None:
+        super().__init__(failure.error)
+        self.failure = failure
+
+
+class Sender(Protocol):
+    """Slack, as the deliverer needs it. Both raise SendError when Slack says no."""
+
+    def post(
+        self, recipient: str, text: str, blocks: list[dict[str, Any]] | None, delivery_key: str
+    ) -> Posted: ...
+
+    def find_posted(self, recipient: str, delivery_key: str, since: datetime) -> Posted | None:
+        """The message carrying this key, if an earlier attempt did post it."""
+        ...
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    key: str
+    recipient: str
+    text: str
+    blocks: list[dict[str, Any]] | None
+    purpose: str
+    ref: str | None
+    about: str | None
+    attempts: int
+    maybe_sent: bool
+    created_at: datetime
+
+
+# purpose -> fn(session, job, posted), run in the transaction that marks the row sent
+# (e.g. mentoring remembers where an offer landed, to update it later).
+AfterSent = Callable[[Session, Job, Posted], None]
+_after_sent: dict[str, AfterSent] = {}
+
+
+def on_sent(purpose: str, hook: AfterSent) -> None:
+    _after_sent[purpose] = hook
+
+
+def deliver_due(db: Database, sender: Sender, clock: Clock, *, lease: timedelta) -> int:
+    """Send every row that is due now; returns how many were sent."""
+    sent = 0
+    for _ in range(ROUNDS):
+        with db.transaction() as session:
+            ids = queries.due_ids(session, clock.now(), BATCH)
+        for delivery_id in ids:
+            job = _claim(db, delivery_id, clock.now(), lease)
+            if job is not None and _send(db, sender, clock, job):
+                sent += 1
+        if len(ids) < BATCH:
+            break
+    return sent
+
+
+def _claim(db: Database, delivery_id: int, now: datetime, lease: timedelta) -> Job | None:
+    with db.transaction() as session:
+        if not queries.claim(session, delivery_id, now, now + lease):
+            return None  # another instance has it
+        row = session.get(Delivery, delivery_id, populate_existing=True)
+        assert row is not None
+        if row.not_after is not None and now > row.not_after:
+            row.status, row.lease_until = EXPIRED, None
+            log.info("delivery expired key=%s", row.delivery_key)
+            return None
+        if row.unsolicited and _excluded(session, row.recipient):
+            row.status, row.lease_until = SKIPPED, None
+            log.info("not contacting excluded person key=%s", row.delivery_key)
+            return None
+        return Job(
+            id=row.id,
+            key=row.delivery_key,
+            recipient=row.recipient,
+            text=row.text,
+            blocks=row.blocks,
+            purpose=row.purpose,
+            ref=row.ref,
+            about=row.about,
+            attempts=row.attempts,
+            maybe_sent=row.maybe_sent,
+            created_at=row.created_at,
+        )
+
+
+def _excluded(session: Session, user_id: str) -> bool:
+    member = session.get(members.Member, user_id)
+    return bool(member and member.excluded)
+
+
+def _send(db: Database, sender: Sender, clock: Clock, job: Job) -> bool:
+    try:
+        posted = None
+        if job.maybe_sent:
+            posted = sender.find_posted(job.recipient, job.key, job.created_at)
+            if posted is not None:
+                log.info("delivery found already sent key=%s", job.key)
+        if posted is None:
+            posted = sender.post(job.recipient, job.text, job.blocks, job.key)
+    except SendError as error:
+        _failed(db, clock.now(), job, error.failure)
+        return False
+    with db.transaction() as session:
+        row = session.get(Delivery, job.id)
+        if row is not None:
+            row.status, row.lease_until, row.last_error = SENT, None, None
+            row.sent_at, row.channel_id, row.ts = clock.now(), posted.channel, posted.ts
+            hook = _after_sent.get(job.purpose)
+            if hook is not None:
+                hook(session, job, posted)
+    log.info("delivered key=%s channel=%s", job.key, posted.channel)
+    return True
+
+
+def _failed(db: Database, now: datetime, job: Job, failure: SendFailure) -> None:
+    decision = after_failure(failure, job.attempts, now)
+    with db.transaction() as session:
+        row = session.get(Delivery, job.id)
+        if row is None:
+            return
+        row.last_error = failure.error[:80]
+        row.lease_until = None
+        row.maybe_sent = row.maybe_sent or failure.maybe_sent
+        if isinstance(decision, GiveUp):
+            row.status = FAILED
+            log.warning(
+                "delivery failed for good key=%s error=%s attempts=%d",
+                job.key,
+                failure.error,
+                job.attempts,
+            )
+            if decision.permanent and job.about:
+                _tell_organisers(session, job, failure.error, now)
+            return
+        row.status, row.next_attempt_at = PENDING, decision.at
+        log.info(
+            "delivery will retry key=%s error=%s attempt=%d at=%s",
+            job.key,
+            failure.error,
+            job.attempts,
+            decision.at.isoformat(),
+        )
+
+
+def _tell_organisers(session: Session, job: Job, error: str, now: datetime) -> None:
+    """Once per recipient and error: the key says so, whatever failed to reach them."""
+    text = undeliverable(job.about or "a message", job.recipient, error)
+    for organiser in members.users_with_role(session, ORGANISER):
+        if organiser == job.recipient:
+            continue
+        outbox.enqueue(
+            session,
+            organiser,
+            f"delivery.undeliverable:{job.recipient}:{error}:{organiser}",
+            outbox.Message(text),
+            now=now,
+            purpose="delivery.undeliverable",
+        )

@@ -1,0 +1,87 @@
+"""The one way out to Slack: write what must be said as outbox rows, in the same
+transaction as the state change that decided it.
+
+How a feature uses it (inside its use case, where `session` is the open transaction)::
+
+    from bot.delivery import outbox
+
+    outbox.enqueue(
+        session,
+        user_id,                                   # a user id (DM) or a channel id
+        f"meetings.reminder:{reminder_key}:{user_id}",  # unique: never sent twice
+        outbox.Message(text, blocks, unsolicited=True),
+        now=now,
+        purpose="meetings.reminder",
+        not_after=meeting_starts,                  # optional: pointless after this
+        about="the 1 h meeting reminder",          # optional: organisers hear if it can't go
+    )
+
+Nothing reaches Slack until the transaction commits; a rollback takes the message with
+it. The deliverer (bot.delivery.deliverer, run by every tick and on start) then sends
+each row once, per recipient, retrying what passes and stopping on what doesn't.
+
+Choosing the delivery key: it names the *decision*, so enqueuing it again is harmless
+(returns False). When the same thing may rightly be said again, the key must say which
+time it is (an offer row's id, an attempt number, a date): otherwise the second one is
+silently swallowed as a duplicate of the first.
+
+Replies that must be immediate (the ack, ephemeral answers, response_url, views.open
+with a trigger_id) do not go through here: they are answers to the person acting now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from storage.delivery import queries
+from storage.delivery.models import Delivery
+
+KEY_MAX = 200
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    blocks: list[dict[str, Any]] | None = None
+    # Not sent to people who asked the bot to leave them alone (checked when sending).
+    unsolicited: bool = False
+
+
+def enqueue(
+    session: Session,
+    recipient: str,
+    delivery_key: str,
+    message: Message,
+    *,
+    now: datetime,
+    purpose: str,
+    ref: str | None = None,
+    not_after: datetime | None = None,
+    about: str | None = None,
+) -> bool:
+    """Add one message for one recipient; False when that key was enqueued before."""
+    if not delivery_key or len(delivery_key) > KEY_MAX:
+        raise ValueError(f"a delivery key is 1..{KEY_MAX} characters")
+    return queries.add_once(
+        session,
+        Delivery(
+            delivery_key=delivery_key,
+            recipient=recipient,
+            text=message.text,
+            blocks=message.blocks,
+            unsolicited=message.unsolicited,
+            about=about,
+            purpose=purpose,
+            ref=ref,
+            created_at=now,
+            next_attempt_at=now,
+            not_after=not_after,
+            attempts=0,
+            maybe_sent=False,
+            status="pending",
+        ),
+    )

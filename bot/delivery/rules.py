@@ -1,0 +1,69 @@
+"""What to do after a failed send: pure rules, no Slack, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+# The delivery can never succeed: end it after this one try.
+PERMANENT = frozenset(
+    {
+        "user_not_found",
+        "users_not_found",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "account_inactive",
+        "user_disabled",
+        "cannot_dm_bot",
+    }
+)
+# Slack is busy or broken for a while: honour Retry-After, else back off.
+PASSING = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+MAX_ATTEMPTS = 5
+# Waiting out rate limits is not failing, but it is bounded too.
+MAX_RATE_LIMITED_ATTEMPTS = 20
+FIRST_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class SendFailure:
+    """What went wrong, in Slack's words: `error` is Slack's code, or "network"/"timeout"."""
+
+    error: str
+    status: int | None = None
+    retry_after: float | None = None
+    # The request may have reached Slack (a timeout, a connection lost mid-call).
+    maybe_sent: bool = False
+
+
+@dataclass(frozen=True)
+class Retry:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class GiveUp:
+    permanent: bool  # True: organisers hear about it when the row says who should know
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min ... at most an hour."""
+    return min(FIRST_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def after_failure(failure: SendFailure, attempts: int, now: datetime) -> Retry | GiveUp:
+    if failure.error in PERMANENT:
+        return GiveUp(permanent=True)
+    rate_limited = failure.status == 429 or failure.error == "ratelimited"
+    if rate_limited and attempts < MAX_RATE_LIMITED_ATTEMPTS:
+        # Slack says when (Retry-After); without it, back off as for any passing error.
+        if failure.retry_after is None:
+            return Retry(now + backoff(attempts))
+        return Retry(now + timedelta(seconds=max(failure.retry_after, 1.0)))
+    if attempts >= MAX_ATTEMPTS:
+        return GiveUp(permanent=False)
+    return Retry(now + backoff(attempts))

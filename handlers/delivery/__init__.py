@@ -1,0 +1,1 @@
+"""The outbox's Slack side: the Web API sender the deliverer uses."""

@@ -1,0 +1,120 @@
+"""The deliverer's Sender on Slack's Web API.
+
+Each message carries its delivery key in Slack message metadata, so a later attempt
+can look in the conversation and see whether an earlier one (from a process that
+died, or a call that timed out) did post it. The client has no 429 retry handler of
+its own: the deliverer honours Retry-After by rescheduling the row, without holding
+a thread asleep.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.delivery.deliverer import Posted, SendError
+from bot.delivery.rules import SendFailure
+
+METADATA_EVENT = "clubbot_delivery"
+# How far back to look for an earlier attempt, beyond the row's creation (clock skew).
+LOOK_BACK_SECONDS = 300
+HISTORY_LIMIT = 200
+
+
+def delivery_client(client: WebClient) -> WebClient:
+    """The app's client without retry handlers: every retry is the deliverer's decision."""
+    return WebClient(
+        token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[]
+    )
+
+
+class WebApiSender:
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def post(
+        self, recipient: str, text: str, blocks: list[dict[str, Any]] | None, delivery_key: str
+    ) -> Posted:
+        with _as_send_errors(posting=True):
+            channel = self._conversation(recipient)
+            kwargs: dict[str, Any] = {
+                "channel": channel,
+                "text": text,
+                "metadata": {
+                    "event_type": METADATA_EVENT,
+                    "event_payload": {"delivery_key": delivery_key},
+                },
+            }
+            if blocks:
+                kwargs["blocks"] = blocks
+            sent = self.client.chat_postMessage(**kwargs)
+            return Posted(str(sent["channel"]), str(sent["ts"]))
+
+    def find_posted(self, recipient: str, delivery_key: str, since: datetime) -> Posted | None:
+        with _as_send_errors(posting=False):
+            channel = self._conversation(recipient)
+            history = self.client.conversations_history(
+                channel=channel,
+                oldest=f"{since.timestamp() - LOOK_BACK_SECONDS:.6f}",
+                limit=HISTORY_LIMIT,
+                include_all_metadata=True,
+            )
+            for message in history.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if (
+                    metadata.get("event_type") == METADATA_EVENT
+                    and payload.get("delivery_key") == delivery_key
+                ):
+                    return Posted(channel, str(message["ts"]))
+            return None
+
+    def _conversation(self, recipient: str) -> str:
+        if recipient[:1] in ("U", "W"):
+            opened = self.client.conversations_open(users=recipient)
+            return str(opened["channel"]["id"])
+        return recipient
+
+
+class _as_send_errors:
+    """Slack's and the network's exceptions as SendError, saying whether a post may
+    have reached Slack: a timeout or a connection lost mid-call may have."""
+
+    def __init__(self, *, posting: bool) -> None:
+        self.posting = posting
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _tb: Any
+    ) -> bool:
+        if error is None:
+            return False
+        if isinstance(error, SlackApiError):
+            response = error.response
+            retry_after = (response.headers or {}).get("Retry-After") or (
+                response.headers or {}
+            ).get("retry-after")
+            raise SendError(
+                SendFailure(
+                    error=str(response.get("error") or f"http_{response.status_code}"),
+                    status=response.status_code,
+                    retry_after=float(retry_after) if retry_after else None,
+                )
+            ) from error
+        if isinstance(error, (URLError, OSError)):
+            reason = error.reason if isinstance(error, URLError) else error
+            refused = isinstance(reason, ConnectionRefusedError)
+            timed_out = isinstance(reason, TimeoutError)
+            raise SendError(
+                SendFailure(
+                    error="timeout" if timed_out else "network",
+                    maybe_sent=self.posting and not refused,
+                )
+            ) from error
+        return False

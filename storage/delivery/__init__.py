@@ -1,0 +1,1 @@
+"""The outbox's table: every message that must reach Slack, one row per recipient."""

@@ -1,0 +1,84 @@
+"""The outbox's queries: add once per key, find what is due, claim it with a lease."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, String, and_, cast, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.delivery.models import PENDING, SENDING, Delivery
+from storage.privacy import forgets
+
+
+def add_once(session: Session, row: Delivery) -> bool:
+    """Insert unless the key exists (also when another instance wins the race)."""
+    if session.scalar(select(Delivery.id).where(Delivery.delivery_key == row.delivery_key)):
+        return False
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def by_key(session: Session, key: str) -> Delivery | None:
+    return session.scalar(select(Delivery).where(Delivery.delivery_key == key))
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(Delivery.status == PENDING, Delivery.next_attempt_at <= now),
+        and_(Delivery.status == SENDING, Delivery.lease_until < now),
+    )
+
+
+def due_ids(session: Session, now: datetime, limit: int) -> list[int]:
+    query = select(Delivery.id).where(_due(now)).order_by(Delivery.id).limit(limit)
+    return list(session.scalars(query))
+
+
+def claim(session: Session, delivery_id: int, now: datetime, lease_until: datetime) -> bool:
+    """Take one due row for this caller until `lease_until`; False when another caller
+    has it. A row taken over from an expired lease may have been sent by the crashed
+    caller, so it is marked maybe_sent (SET reads the row's old values)."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, _due(now))
+        .values(
+            status=SENDING,
+            lease_until=lease_until,
+            attempts=Delivery.attempts + 1,
+            maybe_sent=or_(Delivery.maybe_sent, Delivery.status == SENDING),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def waiting_count(session: Session) -> int:
+    query = (
+        select(func.count()).select_from(Delivery).where(Delivery.status.in_((PENDING, SENDING)))
+    )
+    return int(session.scalar(query) or 0)
+
+
+@forgets
+def forget_person(session: Session, user_id: str) -> None:
+    """Messages to or about the person go, sent or not: what was said lives in Slack."""
+    session.execute(
+        delete(Delivery)
+        .where(
+            or_(
+                Delivery.recipient == user_id,
+                Delivery.delivery_key.contains(user_id),
+                Delivery.text.contains(user_id),
+                Delivery.about.contains(user_id),
+                cast(Delivery.blocks, String).contains(user_id),
+            )
+        )
+        .execution_options(synchronize_session=False)
+    )

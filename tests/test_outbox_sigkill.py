@@ -1,0 +1,186 @@
+"""A real `clubbot run` killed with SIGKILL while the 1 h reminder DMs go out to five
+people: after each restart the outbox carries on, and everyone has theirs exactly once.
+
+The kill lands inside a Web API call, after the emulator (Slack) has acted on it and
+before the bot hears the answer: the hardest moment, when the bot cannot know whether
+its message was posted. Time is the bot's test clock (CLUB_TEST_CLOCK_FILE), moved past
+the delivery lease at each restart so the dead process's claim runs out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import SlackEmulator
+from bot.emulator.calls import ApiCall
+from bot.meetings import planning, rsvp
+from bot.meetings.recurrence import Recurrence, Repeat
+from storage import migrate
+from storage.db import Database
+
+ROOT = Path(__file__).resolve().parents[1]
+WAIT = 30.0  # a cold child process imports Bolt, SQLAlchemy and every feature
+PEOPLE = ["U0ANNA", "U0BEN", "U0CARA", "U0DAN", "U0ENA"]
+STARTS = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
+DUE = STARTS - timedelta(hours=1)
+LEASE = timedelta(minutes=2)
+# Where each run is killed: the nth call to a method in that run.
+KILLS = [("chat.postMessage", 1), ("conversations.open", 2), ("chat.postMessage", 3)]
+DELIVERED = re.compile(r"delivered key=(\S+)")
+
+
+class Clock:
+    """The file both the bot (CLUB_TEST_CLOCK_FILE) and the emulator read "now" from."""
+
+    def __init__(self, path: Path, start: datetime) -> None:
+        self.path = path
+        self.set(start)
+
+    def set(self, moment: datetime) -> None:
+        self.moment = moment
+        self.path.write_text(moment.isoformat())
+
+    def advance(self, delta: timedelta) -> None:
+        self.set(self.moment + delta)
+
+
+class Process:
+    """One `clubbot run`; a thread reads its log, noting what it delivered."""
+
+    def __init__(self, env: dict[str, str], delivered: set[str], seen: threading.Condition):
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        self.log: list[str] = []
+        self.connected = threading.Event()
+        self._reader = threading.Thread(target=self._read, args=(delivered, seen), daemon=True)
+        self._reader.start()
+
+    def _read(self, delivered: set[str], seen: threading.Condition) -> None:
+        assert self.popen.stderr is not None
+        for line in self.popen.stderr:
+            self.log.append(line)
+            if "connected to Slack in Socket Mode" in line:
+                self.connected.set()
+            found = DELIVERED.search(line)
+            if found:
+                with seen:
+                    delivered.add(found.group(1))
+                    seen.notify_all()
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+        self.popen.wait(timeout=WAIT)
+        self._reader.join(timeout=WAIT)
+
+
+@pytest.fixture
+def clock_file(tmp_path: Path) -> Clock:
+    return Clock(tmp_path / "now", DUE - timedelta(minutes=1))
+
+
+@pytest.fixture
+def emulator(clock_file: Clock) -> Iterator[SlackEmulator]:
+    with SlackEmulator(
+        app_token="xapp-1-A0CLUB-socket", clock=lambda: clock_file.moment.timestamp()
+    ) as emu:
+        emu.add_user("U0OLIVIA", "olivia")
+        for user in PEOPLE:
+            emu.add_user(user, user.lower()[2:])
+        emu.add_channel("C0CLUB", "club", members=["U0OLIVIA", *PEOPLE])
+        yield emu
+
+
+def _seed(database_url: str, now: datetime) -> None:
+    """A meeting at 15:00 with a 1 h reminder, and five people going."""
+    db = Database(database_url)
+    try:
+        migrate.upgrade(db)
+        draft = planning.MeetingDraft(
+            title="Book club",
+            recurrence=Recurrence(Repeat.NONE, "UTC", STARTS.replace(tzinfo=None)),
+            channel_id="C0CLUB",
+            offsets=(timedelta(hours=1),),
+        )
+        meeting = planning.create_meeting(db, "U0OLIVIA", draft, now, ())
+        assert isinstance(meeting, planning.MeetingSnapshot), meeting
+        for user in PEOPLE:
+            rsvp.answer(db, meeting.id, user, rsvp.Answer.GOING, now, ())
+    finally:
+        db.dispose()
+
+
+def test_sigkill_while_reminder_dms_go_out_loses_and_doubles_nothing(
+    database_url: str, emulator: SlackEmulator, clock_file: Clock
+) -> None:
+    clock = clock_file
+    _seed(database_url, clock.moment)
+    env = {
+        "PATH": os.environ["PATH"],
+        "SLACK_BOT_TOKEN": emulator.bot_token,
+        "SLACK_APP_TOKEN": emulator.workspace.me.app_token,
+        "SLACK_API_URL": emulator.api_url,
+        "DATABASE_URL": database_url,
+        "CLUB_CHANNEL": "C0CLUB",
+        "CLUB_DELIVERY_LEASE": "2m",
+        "CLUB_TEST_CLOCK_FILE": str(clock.path),
+    }
+    delivered: set[str] = set()
+    seen = threading.Condition()
+    running: list[Process] = []
+    killed = threading.Event()
+    plan: dict[str, object] = {"kill": None, "counts": {}}
+
+    def kill_on_cue(call: ApiCall) -> None:
+        counts: dict[str, int] = plan["counts"]  # type: ignore[assignment]
+        counts[call.method] = counts.get(call.method, 0) + 1
+        if plan["kill"] == (call.method, counts[call.method]) and not killed.is_set():
+            killed.set()
+            os.kill(running[-1].popen.pid, signal.SIGKILL)
+
+    emulator.on_call = kill_on_cue
+    expected = {f"meetings.reminder:1:{STARTS.strftime('%Y-%m-%dT%H:%M:%SZ')}:3600"}
+    expected |= {f"{next(iter(expected))}:{user}" for user in PEOPLE}
+    try:
+        for run, kill in enumerate([*KILLS, None]):
+            plan["kill"], plan["counts"] = kill, {}
+            killed.clear()
+            running.append(Process(env, delivered, seen))
+            assert running[-1].connected.wait(WAIT), "".join(running[-1].log)
+            # The first run: the reminder falls due. Later runs: past the dead one's lease.
+            step = timedelta(minutes=1) if run == 0 else LEASE
+            clock.advance(step + timedelta(seconds=1))
+            if kill is not None:
+                assert killed.wait(WAIT), f"run {run} never reached {kill}"
+                assert running[-1].popen.wait(timeout=WAIT) == -signal.SIGKILL
+        with seen:
+            assert seen.wait_for(lambda: delivered >= expected, WAIT), delivered
+    finally:
+        emulator.on_call = None
+        for process in running:
+            process.stop()
+    log = "".join(line for process in running for line in process.log)
+    assert "Traceback" not in log, log
+    # The two kills inside chat.postMessage: Slack had posted, and the next run saw so.
+    assert log.count("delivery found already sent") == 2, log
+    channel_posts = [m for m in emulator.messages("C0CLUB") if m["text"].startswith("Reminder:")]
+    assert len(channel_posts) == 1
+    for user in PEOPLE:
+        dms = emulator.messages(emulator.dm_channel_id(user))
+        assert len(dms) == 1, (user, dms)
+        assert "You said you're going" in dms[0]["text"] + str(dms[0].get("blocks"))
