@@ -26,6 +26,7 @@ from scipy.stats import rankdata
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.faq.calibrate import calibrated
 from bot.faq.match import FEATURES, Calibration, FaqDocument, FaqMatcher, Weights
 from bot.faq.semantic import SentenceEncoder
 
@@ -247,9 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     for bot in bots(args.data_dir, args.version):
         root = args.data_dir / args.version
         docs, ids = build_documents(read_rows(root / "train" / f"{bot}_train.csv"))
-        matcher = FaqMatcher(docs, encoder=encoder, weights=weights)
+        matcher = calibrated(FaqMatcher(docs, encoder=encoder, weights=weights))
         tally = evaluate(matcher, ids, read_rows(root / "test" / f"{bot}_test.csv"))
-        print(tally.line(bot))
+        print(f"{tally.line(bot)}  threshold {matcher.threshold:.2f} (fitted to this FAQ)")
         overall.add(tally)
     print(overall.line("overall"))
     return 0

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.content import load_faq_starter
+from bot.faq.calibrate import calibrated
 from bot.faq.fields import validate_entry
 from bot.faq.match import FaqDocument, FaqMatcher
 from bot.faq.semantic import SentenceEncoder
@@ -167,7 +168,7 @@ class FaqIndex:
             )
             for entry in entries
         ]
-        matcher = FaqMatcher(documents, encoder=self._encoder)
+        matcher = calibrated(FaqMatcher(documents, encoder=self._encoder))
         return Snapshot(revision, matcher, {entry.id: entry.question for entry in entries},
                         wordings.unhelpful_keys(session), matcher.size)
 

@@ -246,6 +246,12 @@ class FaqMatcher:
         self._build_semantic(texts)
 
     @property
+    def fingerprint(self) -> int:
+        """Equal for two matchers over the same texts of the same entries (and channels)."""
+        return hash((tuple(self._raw_texts), tuple(self._entry_ids), self._owner.tobytes(),
+                     self._encoder is not None, self.threshold))
+
+    @property
     def size(self) -> int:
         """How many texts (questions, phrasings, tag lines) the index holds."""
         return len(self._raw_texts)
@@ -438,8 +444,12 @@ class FaqMatcher:
 
     # -- calibration support ------------------------------------------------------------
 
+    def confidence_of(self, features: Sequence[float]) -> float:
+        """The confidence this matcher gives a candidate with these features."""
+        return self._calibration.confidence(features)
+
     def calibration_samples(
-        self, off_topic: Iterable[str] = ()
+        self, off_topic: Iterable[str] = (), text_ids: Iterable[int] | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Simulated questions from the index itself, for fitting the confidence.
 
@@ -448,15 +458,18 @@ class FaqMatcher:
         still ranks first) and, for every text, one out-of-scope sample (asked with its whole
         entry hidden). Each `off_topic` question (e.g. another FAQ's phrasings) adds one more
         out-of-scope sample, asked of the full index; they come last. Features (see FEATURES)
-        are the top candidate's, zeros when nothing matched.
+        are the top candidate's, zeros when nothing matched. `text_ids` limits the simulated
+        questions to those texts (a sample, for a large FAQ).
         """
         texts = self._raw_texts
+        chosen = range(len(texts)) if text_ids is None else sorted(set(text_ids))
         feats: list[list[float]] = []
         correct: list[bool] = []
         in_scope: list[bool] = []
         n = len(self._owner)
         sizes = np.bincount(self._owner, minlength=len(self._entry_ids))
-        for text_id, text in enumerate(texts):
+        for text_id in chosen:
+            text = texts[text_id]
             entry = int(self._owner[text_id])
             if sizes[entry] > 1:
                 hidden = np.zeros(n, dtype=bool)

@@ -126,7 +126,7 @@ def test_channel_conversation_in_scope_but_not_a_question_is_left_alone(
 
 
 def test_an_ambiguous_question_gets_the_answer_and_related_entries(club: LocalClub) -> None:
-    club.dm(NINA.user_id, "what are the social media guidelines for employees?")
+    club.dm(NINA.user_id, "can I write about customers and competitors?")
     (reply,) = posts(club, club.dm_channel(NINA.user_id))
     assert action_ids(reply)[:2] == ["faq_helpful", "faq_not_helpful"]
     assert "Related:" in json.dumps(reply["blocks"])
