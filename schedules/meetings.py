@@ -79,7 +79,7 @@ def ask_who_came(deps: Deps) -> None:
 
 
 def post_attendance_prompt(deps: Deps, prompt: AttendancePromptDue) -> None:
-    text, blocks = views.attendance_prompt(prompt.meeting, prompt.occurrence)
+    text, blocks = views.attendance_prompt(prompt.meeting, prompt.occurrence, prompt.going)
     organiser = prompt.meeting.organiser_id
     if organiser is None:  # the organiser asked to be forgotten; `/club meeting attendance` stays
         log.info("attendance prompt skipped meeting=%s: organiser forgotten", prompt.meeting.id)

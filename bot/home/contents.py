@@ -20,6 +20,7 @@ from bot.roles import grants as roles
 from bot.roles.policy import Action, may
 from storage.db import Database
 from storage.encouragement import queries as nudges_repo
+from storage.meetings import queries as meeting_repo
 from storage.members.models import Member
 from storage.mentoring import queries as mentor_repo
 from storage.mentoring.models import MentorProfileRow, MentorRequestRow
@@ -105,7 +106,12 @@ def home_for(
         reached = steps_repo.steps_of(session, user_id)
         questions, total = repo.questions_of(session, user_id, QUESTIONS_SHOWN)
         member = session.get(Member, user_id)
-        answers = repo.rsvps_of(session, user_id)
+        # The person's answer for each meeting's next occurrence (answers are per one).
+        answers = {
+            s.id: held.answer
+            for s in upcoming[:MEETINGS_SHOWN]
+            if (held := meeting_repo.answer_of(session, s.id, user_id, s.next_at)) is not None
+        }
         data = HomeData(
             user_id=user_id,
             reached=reached,
@@ -118,7 +124,11 @@ def home_for(
             waiting_for_mentor_since=repo.waiting_since(session, user_id),
             meetings=tuple(
                 MeetingLine(
-                    s.id, s.title, s.next_at, s.recurrence.tz, s.counts.get("going", 0),
+                    s.id,
+                    s.title,
+                    s.next_at,
+                    s.recurrence.tz,
+                    s.counts.get("going", 0),
                     answers.get(s.id),
                 )
                 for s in upcoming[:MEETINGS_SHOWN]

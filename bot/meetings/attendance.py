@@ -36,6 +36,7 @@ class AttendancePromptDue:
 
     meeting: MeetingSnapshot
     occurrence: datetime
+    going: int  # how many said Going for this occurrence
 
 
 def claim_attendance_prompts(
@@ -69,11 +70,16 @@ def _claim_prompt(
         # one that has ended (blackout days and edits since are taken into account).
         occurrence = last_occurrence(session, meeting, now - MEETING_LENGTH)
         refresh_attendance_prompt(session, meeting, now)
+        # The announcement's answers were for the occurrence that just ended: the tick
+        # redraws it for the next one.
+        if meeting.announcement_ts:
+            meeting.announcement_stale = True
         if occurrence is None or occurrence + PROMPT_FRESH_FOR < now:
             return None
         if not repo.add_attendance_prompt(session, meeting_id, occurrence, now):
             return None
-        return AttendancePromptDue(snapshot_in(session, meeting, now, defaults), occurrence)
+        going = repo.rsvp_counts(session, meeting_id, occurrence).get("going", 0)
+        return AttendancePromptDue(snapshot_in(session, meeting, now, defaults), occurrence, going)
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ def attendance_form(
                 f"“{meeting.title}” hasn't happened yet, so there's no attendance to mark."
             )
         marked = repo.attendees(session, meeting_id, occurrence)
-        prefill = marked or repo.people_answering(session, meeting_id, "going")
+        prefill = marked or repo.people_answering(session, meeting_id, "going", occurrence)
         return AttendanceForm(snapshot_in(session, meeting, now, defaults), occurrence, prefill)
 
 

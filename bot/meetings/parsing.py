@@ -28,6 +28,8 @@ from bot.meetings.recurrence import (
     nth_of_month,
     nth_weekday_date,
     to_utc,
+    too_far_ahead,
+    wall_time_problem,
     zone,
 )
 
@@ -563,6 +565,9 @@ def parse_schedule_text(
         if isinstance(resolved, ParseProblem):
             return resolved
         base, flexible = resolved, False
+        far = too_far_ahead(base, today)
+        if far is not None:
+            return ParseProblem(far)
     if st.repeat is Repeat.MONTHLY and st.monthly_nth is None:
         nth = nth_of_month(base)
         st.monthly_nth = -1 if nth == 5 else nth
@@ -574,6 +579,9 @@ def parse_schedule_text(
         datetime.combine(start_date, at),
         st.monthly_nth if repeat is Repeat.MONTHLY else None,
     )
+    odd_time = wall_time_problem(rule.start_local, tz)
+    if odd_time is not None:
+        return ParseProblem(odd_time)
     first_utc = to_utc(rule.start_local, tz)
     if first_utc <= now_utc:
         when = f"{format_long_date(start_date)} at {at:%H:%M} ({tz})"

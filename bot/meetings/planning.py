@@ -20,8 +20,12 @@ from bot.meetings.recurrence import (
     format_long_date,
     iter_occurrences,
     next_occurrence,
+    occurrences,
+    occurrences_between,
     skipped_between,
     to_utc,
+    too_far_ahead,
+    wall_time_problem,
     zone,
 )
 from bot.meetings.timing import next_reminder
@@ -141,11 +145,15 @@ def refresh_schedule(
 
 
 def _future_problem(draft: MeetingDraft, now: datetime) -> MeetingProblem | None:
-    first = to_utc(draft.recurrence.start_local, draft.recurrence.tz)
-    if first <= now:
+    rule = draft.recurrence
+    problem = too_far_ahead(rule.start_local.date(), now.astimezone(zone(rule.tz)).date())
+    problem = problem or wall_time_problem(rule.start_local, rule.tz)
+    if problem is not None:
+        return MeetingProblem(problem)
+    if to_utc(rule.start_local, rule.tz) <= now:
         when = (
-            f"{format_long_date(draft.recurrence.start_local.date())} at "
-            f"{draft.recurrence.start_local:%H:%M} ({draft.recurrence.tz})"
+            f"{format_long_date(rule.start_local.date())} at "
+            f"{rule.start_local:%H:%M} ({rule.tz})"
         )
         return MeetingProblem(
             f"{when} has already passed. Please pick a date and time in the future."
@@ -190,13 +198,20 @@ def create_meeting(
         return _snapshot(session, meeting, now, defaults)
 
 
+@dataclass(frozen=True)
+class Edited:
+    meeting: MeetingSnapshot
+    moved: bool  # its time or place changed: people going are told
+    tell: list[str]  # going to an occurrence to come, meeting DMs not turned off
+
+
 def update_meeting(
     db: Database,
     meeting_id: int,
     draft: MeetingDraft,
     now: datetime,
     defaults: Sequence[timedelta],
-) -> MeetingSnapshot | MeetingProblem:
+) -> Edited | MeetingProblem:
     problem = _future_problem(draft, now)
     if problem is not None:
         return problem
@@ -204,12 +219,42 @@ def update_meeting(
         meeting = session.get(Meeting, meeting_id)
         if meeting is None or meeting.status != repo.ACTIVE:
             return _not_found(meeting_id, meeting)
+        old_rule, old_location = rule_of(meeting), meeting.location
         _apply(meeting, draft)
         meeting.updated_at = now
         # Reminders that fell due before the edit belong to the old schedule.
         meeting.reminders_checked_until = max(meeting.reminders_checked_until, now)
+        new_rule = rule_of(meeting)
+        if new_rule != old_rule:
+            _carry_answers(session, meeting_id, old_rule, new_rule, now)
         refresh_schedule(session, meeting, now, defaults)
-        return _snapshot(session, meeting, now, defaults)
+        moved = new_rule != old_rule or meeting.location != old_location
+        tell = _wants_dms(session, repo.going_from(session, meeting_id, now)) if moved else []
+        return Edited(_snapshot(session, meeting, now, defaults), moved, tell)
+
+
+def _carry_answers(
+    session: Session, meeting_id: int, old: Recurrence, new: Recurrence, now: datetime
+) -> None:
+    """Answers for single occurrences to come follow the move: the first one still to
+    come under the old schedule becomes the first under the new one, and so on. Answers
+    for an occurrence the new schedule no longer has (a series made a one-off) go."""
+    rows = repo.occurrence_rsvps_after(session, meeting_id, now)
+    if not rows:
+        return
+    skips = repo.skip_dates(session, meeting_id)
+    latest = max(row.occurrence_at for row in rows if row.occurrence_at is not None)
+    before = occurrences_between(old, now, latest, skips)
+    after = occurrences(new, now, len(before), skips)
+    moved_to = dict(zip(before, after, strict=False))
+    kept = [(row, moved_to.get(row.occurrence_at)) for row in rows if row.occurrence_at]
+    repo.replace_occurrence_rsvps(session, [(row, to) for row, to in kept])
+
+
+def _wants_dms(session: Session, user_ids: list[str]) -> list[str]:
+    """Those who have not turned meeting DMs off (`/club meeting dms off`)."""
+    opted_out = repo.dm_opted_out(session, user_ids)
+    return [user for user in user_ids if user not in opted_out]
 
 
 def _not_found(meeting_id: int, meeting: Meeting | None) -> MeetingProblem:
@@ -270,7 +315,19 @@ def take_stale_announcements(db: Database) -> list[int]:
 @dataclass(frozen=True)
 class Cancelled:
     meeting: MeetingSnapshot
-    going: list[str]
+    going: list[str]  # going to an occurrence to come, meeting DMs not turned off
+
+
+def cancel_preview(
+    db: Database, meeting_id: int, now: datetime, defaults: Sequence[timedelta]
+) -> Cancelled | MeetingProblem:
+    """What cancelling would do (who would be told), changing nothing."""
+    with db.transaction() as session:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None or meeting.status != repo.ACTIVE:
+            return _not_found(meeting_id, meeting)
+        going = _wants_dms(session, repo.going_from(session, meeting_id, now))
+        return Cancelled(_snapshot(session, meeting, now, defaults), going)
 
 
 def cancel_meeting(
@@ -286,7 +343,7 @@ def cancel_meeting(
         meeting.next_reminder_at = None
         meeting.attendance_prompt_at = None
         snap = _snapshot(session, meeting, now, defaults)
-        return Cancelled(snap, repo.people_answering(session, meeting_id, "going"))
+        return Cancelled(snap, _wants_dms(session, repo.going_from(session, meeting_id, now)))
 
 
 @dataclass(frozen=True)
@@ -294,6 +351,7 @@ class Skipped:
     meeting: MeetingSnapshot
     day: date
     instant: datetime
+    tell: list[str]  # going to the skipped one, meeting DMs not turned off
 
 
 def skip_next(
@@ -314,9 +372,16 @@ def skip_next(
         if upcoming is None:
             return MeetingProblem(f"“{meeting.title}” has no upcoming occurrence to skip.")
         day = upcoming.astimezone(zone(rule.tz)).date()
+        tell = _wants_dms(session, repo.people_answering(session, meeting_id, "going", upcoming))
         repo.add_skip(session, meeting_id, day, actor, now)
         refresh_schedule(session, meeting, now, defaults)
-        return Skipped(_snapshot(session, meeting, now, defaults), day, upcoming)
+        return Skipped(_snapshot(session, meeting, now, defaults), day, upcoming, tell)
+
+
+def is_occurrence(rule: Recurrence, instant: datetime, skips: set[date]) -> bool:
+    """True when `instant` is one of the rule's occurrences (blackouts excluded)."""
+    before = instant - timedelta(seconds=1)
+    return next_occurrence(rule, before, skips) == instant
 
 
 def last_occurrence(session: Session, meeting: Meeting, now: datetime) -> datetime | None:
@@ -357,9 +422,9 @@ def _snapshot(
         custom_offsets=meeting.reminder_offsets is not None,
         status=meeting.status,
         next_at=upcoming,
-        counts=repo.rsvp_counts(session, meeting.id),
-        going=repo.people_answering(session, meeting.id, "going"),
-        maybe=repo.people_answering(session, meeting.id, "maybe"),
+        counts=repo.rsvp_counts(session, meeting.id, upcoming),
+        going=repo.people_answering(session, meeting.id, "going", upcoming),
+        maybe=repo.people_answering(session, meeting.id, "maybe", upcoming),
         notices=notices,
         announcement_channel=meeting.announcement_channel,
         announcement_ts=meeting.announcement_ts,

@@ -13,6 +13,10 @@ Wall times that do not exist or exist twice are resolved as RFC 5545 does (so th
 * a time in a fall-back overlap (02:30 on the last Sunday of October) is the first of
   the two instants (``fold=0``, still summer time).
 
+Neither happens silently: a first occurrence at such a time is refused
+(``wall_time_problem``), and later ones that land on one are listed for the organiser
+(``wall_time_notes``).
+
 Blackout ("skip") dates are *local* dates in the rule's zone.
 
 Every function is pure: ``now``/``after`` instants are passed in, aware, in any zone.
@@ -62,6 +66,77 @@ def to_utc(local: datetime, tz: str) -> datetime:
     if local.tzinfo is not None:
         raise ValueError("to_utc expects a naive wall time")
     return local.replace(tzinfo=zone(tz), fold=0).astimezone(UTC)
+
+
+# How far ahead a meeting may start: further is a typo (year 9999), not a plan.
+YEARS_AHEAD = 5
+
+
+def too_far_ahead(day: date, today: date) -> str | None:
+    """Why ``day`` is too far ahead to schedule a meeting on, or None."""
+    try:
+        limit = today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        limit = today.replace(year=today.year + YEARS_AHEAD, day=28)
+    if day <= limit:
+        return None
+    return (
+        f"{format_long_date(day)} is too far ahead: meetings can start up to "
+        f"{YEARS_AHEAD} years from now (until {format_long_date(limit)}). Please pick a "
+        "nearer date."
+    )
+
+
+def _wall_time_kind(local: datetime, tz: str) -> tuple[str, datetime] | None:
+    """("gap", the wall time it would move to) or ("overlap", local), or None."""
+    z = zone(tz)
+    first, second = local.replace(tzinfo=z, fold=0), local.replace(tzinfo=z, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    moved = first.astimezone(UTC).astimezone(z).replace(tzinfo=None)
+    return ("gap", moved) if moved != local else ("overlap", local)
+
+
+def wall_time_problem(local: datetime, tz: str) -> str | None:
+    """Why a first occurrence can't be at this wall time (a DST gap or overlap), or None."""
+    found = _wall_time_kind(local, tz)
+    if found is None:
+        return None
+    kind, moved = found
+    when = f"{local:%H:%M} on {format_long_date(local.date())}"
+    if kind == "gap":
+        return (
+            f"{when} doesn't exist in {tz}: the clocks go forward that night and skip it. "
+            f"Please pick another time, such as {moved:%H:%M}."
+        )
+    return (
+        f"{when} happens twice in {tz}: the clocks go back that night. Please pick a "
+        "time outside that hour."
+    )
+
+
+def wall_time_notes(rule: Recurrence, after_utc: datetime, until_utc: datetime) -> list[str]:
+    """Occurrences in ``(after_utc, until_utc]`` whose wall time a clock change moves
+    or doubles, each explained in one line."""
+    notes: list[str] = []
+    for d, instant in _iter_all(rule, after_utc):
+        if instant > until_utc:
+            break
+        found = _wall_time_kind(datetime.combine(d, rule.wall_time), rule.tz)
+        if found is None:
+            continue
+        kind, moved = found
+        if kind == "gap":
+            notes.append(
+                f"On {format_long_date(d)} the clocks go forward, so {rule.wall_time:%H:%M} "
+                f"doesn't exist; that one is at {moved:%H:%M}."
+            )
+        else:
+            notes.append(
+                f"On {format_long_date(d)} the clocks go back, so {rule.wall_time:%H:%M} "
+                "happens twice; that one is at the first of them (before the change)."
+            )
+    return notes
 
 
 def nth_weekday_date(year: int, month: int, weekday: int, nth: int) -> date:
@@ -168,10 +243,13 @@ def _iter_all(rule: Recurrence, after_utc: datetime) -> Iterator[tuple[date, dat
     _require_aware(after_utc, "after_utc")
     # One local day of slack either side of the conversion; the strict check decides.
     from_date = after_utc.astimezone(zone(rule.tz)).date() - timedelta(days=1)
-    for d in local_dates(rule, from_date):
-        instant = to_utc(datetime.combine(d, rule.wall_time), rule.tz)
-        if instant > after_utc:
-            yield d, instant
+    try:
+        for d in local_dates(rule, from_date):
+            instant = to_utc(datetime.combine(d, rule.wall_time), rule.tz)
+            if instant > after_utc:
+                yield d, instant
+    except OverflowError:
+        return  # the calendar ends (year 9999): so does the series
 
 
 def iter_occurrences(

@@ -138,7 +138,9 @@ def _decide(
             meeting = session.get(Meeting, meeting_id)
             assert meeting is not None
             is_last = reminder.offset == smallest
-            recipients = _dm_recipients(session, meeting_id) if is_last else []
+            recipients = (
+                _dm_recipients(session, meeting_id, reminder.occurrence_utc) if is_last else []
+            )
             say(
                 session,
                 ClaimedReminder(
@@ -156,8 +158,9 @@ def _decide(
         return False
 
 
-def _dm_recipients(session: Session, meeting_id: int) -> list[str]:
-    going = repo.people_answering(session, meeting_id, "going")
+def _dm_recipients(session: Session, meeting_id: int, occurrence: datetime) -> list[str]:
+    """Who is going to this occurrence and still wants the DM."""
+    going = repo.people_answering(session, meeting_id, "going", occurrence)
     opted_out = repo.dm_opted_out(session, going)
     return [user for user in going if user not in opted_out]
 

@@ -135,6 +135,33 @@ def delete_quietly(deps: Deps, channel: str, ts: str) -> None:
         log.info("old announcement not deleted error=%s", error.response.get("error"))
 
 
+def tell_going(deps: Deps, user_ids: list[str], text: str, what: str, meeting_id: int) -> int:
+    """DM each person going about a change to the meeting; returns how many were told.
+    Every change notice leaves through here, one person at a time."""
+    told = 0
+    for user_id in user_ids:
+        try:
+            if deps.notifier.dm(user_id, text) is not None:
+                told += 1
+        except SlackApiError as error:
+            log.warning(
+                "%s DM failed meeting=%s user=%s error=%s",
+                what,
+                meeting_id,
+                user_id,
+                error.response.get("error"),
+            )
+    return told
+
+
+def ask_to_cancel(deps: Deps, meeting_id: int) -> tuple[str, list[dict[str, Any]] | None]:
+    """The question an organiser confirms before a meeting is cancelled (or why not)."""
+    found = meetings.cancel_preview(deps.db, meeting_id, deps.clock.now(), reminder_defaults(deps))
+    if isinstance(found, MeetingProblem):
+        return found.message, None
+    return views.cancel_question(found.meeting, len(found.going))
+
+
 def cancel(deps: Deps, meeting_id: int) -> str:
     """Cancel, tell the channel and everyone going; returns what to tell the organiser."""
     result = meetings.cancel_meeting(deps.db, meeting_id, deps.clock.now(), reminder_defaults(deps))
@@ -148,13 +175,9 @@ def cancel(deps: Deps, meeting_id: int) -> str:
         log.warning(
             "cancel notice not posted meeting=%s error=%s", meeting_id, error.response.get("error")
         )
-    for user_id in result.going:
-        try:
-            deps.notifier.dm(user_id, views.cancel_dm(snap))
-        except SlackApiError as error:
-            log.warning("cancel DM failed user=%s error=%s", user_id, error.response.get("error"))
-    log.info("meeting cancelled id=%s told=%d", meeting_id, len(result.going))
+    told = tell_going(deps, result.going, views.cancel_dm(snap), "cancel", meeting_id)
+    log.info("meeting cancelled id=%s told=%d", meeting_id, told)
     return (
         f"Cancelled “{snap.title}” (meeting {meeting_id}). I told <#{snap.channel_id}> "
-        f"and the {len(result.going)} people going; no more reminders will go out."
+        f"and {views.people(told)} going by DM; no more reminders will go out."
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,9 +20,11 @@ from bot.meetings import planning as meetings
 from bot.meetings import reminders, rsvp
 from bot.meetings.planning import MeetingProblem
 from bot.meetings.rsvp import Answer
+from bot.meetings.timing import slack_date_token
 from handlers import payload
 from handlers.meetings.announcements import (
     REFUSED,
+    ask_to_cancel,
     cancel,
     is_organiser,
     redraw_announcement,
@@ -51,6 +53,7 @@ class Press:
     body: dict[str, Any]
     action: dict[str, Any]
     respond: Respond
+    chosen_meeting: int | None = None  # from a select's option rather than a button value
 
     @property
     def user_id(self) -> str:
@@ -69,6 +72,8 @@ class Press:
     def meeting_id(self) -> int | None:
         """The meeting the button names (to be looked up), or None when the value is not
         one the bot writes, including an occurrence no calendar has."""
+        if self.chosen_meeting is not None:
+            return self.chosen_meeting
         match = _BUTTON_VALUE.match(str(self.action.get("value") or ""))
         if match is None or (match.group(2) is not None and self.occurrence is None):
             return None
@@ -142,39 +147,89 @@ def on_edit_button(press: Press) -> None:
 
 
 def on_cancel_button(press: Press) -> None:
+    """Cancel meeting: first the question, answered with Yes (on_cancel_confirm)."""
+    assert press.meeting_id is not None
+    text, blocks = ask_to_cancel(press.deps, press.meeting_id)
+    if blocks is None:
+        press.answer(text)
+    elif press.in_message:
+        press.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+    else:  # pressed in a view: the question comes where the organiser can answer it
+        tell_person(press.deps, press.user_id, press.channel_id or None, text, blocks)
+
+
+def on_cancel_confirm(press: Press) -> None:
     assert press.meeting_id is not None
     press.answer(cancel(press.deps, press.meeting_id), replace_original=True)
 
 
 _SAID = {Answer.GOING: "you're going", Answer.MAYBE: "maybe", Answer.NO: "you can't make it"}
+_SAID_ALL = {
+    Answer.GOING: "you're going to every one from now on",
+    Answer.MAYBE: "maybe, for every one from now on",
+    Answer.NO: "you can't make any of them from now on",
+}
+# An "all future ones" option's value: "<meeting id>:<answer>".
+_ALL_VALUE = re.compile(r"^(\d{1,10}):(going|maybe|no)$")
+
+
+def _record(press: Press, given: Answer, occurrence: datetime | None, for_all: bool) -> None:
+    deps = press.deps
+    assert press.meeting_id is not None
+    result = rsvp.answer(
+        deps.db,
+        press.meeting_id,
+        press.user_id,
+        given,
+        deps.clock.now(),
+        reminder_defaults(deps),
+        occurrence,
+        for_all=for_all,
+    )
+    if isinstance(result, MeetingProblem):
+        press.answer(result.message)
+        return
+    redraw_announcement(deps, press.meeting_id)
+    snap = result.meeting
+    if result.occurrence is None:
+        said = f"Got it for “{snap.title}”: {_SAID_ALL[given]}."
+    else:
+        when = slack_date_token(result.occurrence, snap.recurrence.tz)
+        said = f"Got it for “{snap.title}” on {when}: {_SAID[given]}."
+        if snap.recurrence.is_recurring:
+            said += " (Only that one; “All future ones…” answers for the rest.)"
+    if result.dm_coming:
+        said += " I'll DM you shortly before it starts (`/club meeting dms off` to stop that)."
+    # From the App Home the redrawn Home is the answer.
+    press.answer(said, in_view=False)
 
 
 def rsvp_handler(given: Answer) -> PressHandler:
     def rsvp_pressed(press: Press) -> None:
-        deps = press.deps
-        assert press.meeting_id is not None
-        result = rsvp.answer(
-            deps.db,
-            press.meeting_id,
-            press.user_id,
-            given,
-            deps.clock.now(),
-            reminder_defaults(deps),
-        )
-        if isinstance(result, MeetingProblem):
-            press.answer(result.message)
-            return
-        redraw_announcement(deps, press.meeting_id)
-        extra = (
-            " I'll DM you shortly before it starts (`/club meeting dms off` to stop that)."
-            if given is Answer.GOING
-            else ""
-        )
-        # From the App Home the redrawn Home is the answer.
-        press.answer(f"Got it for “{result.title}”: {_SAID[given]}.{extra}", in_view=False)
+        _record(press, given, press.occurrence, for_all=False)
 
     rsvp_pressed.__name__ = f"rsvp_{given.value}"
     return rsvp_pressed
+
+
+def all_future_meeting(action: dict[str, Any]) -> tuple[int, Answer] | None:
+    """The meeting and answer an "all future ones" choice names, or None."""
+    option = action.get("selected_option")
+    raw = option.get("value") if isinstance(option, dict) else None
+    match = _ALL_VALUE.match(raw) if isinstance(raw, str) else None
+    if match is None:
+        return None
+    meeting_id = payload.record_id(match.group(1))
+    return (meeting_id, Answer(match.group(2))) if meeting_id is not None else None
+
+
+def on_rsvp_all(press: Press) -> None:
+    chosen = all_future_meeting(press.action)
+    if chosen is None:
+        press.answer("That choice is out of date; `/club meeting list` shows the meetings.")
+        return
+    meeting_id, given = chosen
+    _record(replace(press, chosen_meeting=meeting_id), given, None, for_all=True)
 
 
 def on_calendar(press: Press) -> None:

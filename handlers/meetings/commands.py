@@ -25,19 +25,22 @@ from handlers import ids
 from handlers.commands import CommandCall, CommandRouter, Subcommand
 from handlers.meetings import views
 from handlers.meetings.announcements import (
-    cancel,
+    ask_to_cancel,
     channel_problem,
     default_channel,
     redraw_announcement,
     reminder_defaults,
+    tell_going,
 )
 from handlers.meetings.buttons import (
     button,
     on_calendar,
     on_cancel_button,
+    on_cancel_confirm,
     on_dms_off,
     on_edit_button,
     on_mark_attendance,
+    on_rsvp_all,
     rsvp_handler,
 )
 from handlers.meetings.forms import (
@@ -123,9 +126,11 @@ def register(wire: Wiring, router: CommandRouter) -> None:
         (ids.MEETING_CANT, Answer.NO),
     ):
         wire.action(action_id)(button(rsvp_handler(given)))
+    wire.action(ids.MEETING_RSVP_ALL)(button(on_rsvp_all, meeting=False))
     wire.action(ids.MEETING_CALENDAR)(button(on_calendar))
     wire.action(ids.MEETING_EDIT)(button(on_edit_button, organisers_only=True))
     wire.action(ids.MEETING_CANCEL)(button(on_cancel_button, organisers_only=True))
+    wire.action(ids.MEETING_CANCEL_CONFIRM)(button(on_cancel_confirm, organisers_only=True))
     wire.action(ids.MEETING_DMS_OFF)(button(on_dms_off, meeting=False))
     wire.action(ids.MEETING_MARK_ATTENDANCE)(button(on_mark_attendance, organisers_only=True))
     wire.view(ids.MEETING_SCHEDULE_VIEW)(on_schedule_submit)
@@ -234,7 +239,8 @@ def _edit(call: CommandCall) -> None:
 def _cancel(call: CommandCall) -> None:
     meeting_id = _meeting_id(call, "cancel")
     if meeting_id is not None:
-        _say(call, cancel(call.deps, meeting_id))
+        text, blocks = ask_to_cancel(call.deps, meeting_id)
+        _say(call, text, blocks)
 
 
 def _skip(call: CommandCall) -> None:
@@ -256,7 +262,9 @@ def _skip(call: CommandCall) -> None:
         log.warning(
             "skip notice not posted meeting=%s error=%s", meeting_id, error.response.get("error")
         )
-    _say(call, f"Skipped the next one. {notice}")
+    dm = views.skip_dm(result.meeting, result.day, result.instant)
+    told = tell_going(deps, result.tell, dm, "skip", meeting_id)
+    _say(call, f"Skipped the next one; I told {views.people(told)} going by DM. {notice}")
 
 
 def _list(call: CommandCall) -> None:

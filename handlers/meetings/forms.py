@@ -16,7 +16,15 @@ from bot.meetings import attendance
 from bot.meetings import planning as meetings
 from bot.meetings.offsets import ParseProblem, parse_offsets
 from bot.meetings.planning import MeetingDraft, MeetingProblem, MeetingSnapshot
-from bot.meetings.recurrence import Recurrence, Repeat, nth_of_month, to_utc, zone
+from bot.meetings.recurrence import (
+    Recurrence,
+    Repeat,
+    nth_of_month,
+    to_utc,
+    too_far_ahead,
+    wall_time_problem,
+    zone,
+)
 from handlers import payload
 from handlers.meetings import views
 from handlers.meetings.announcements import (
@@ -27,6 +35,7 @@ from handlers.meetings.announcements import (
     is_organiser,
     redraw_announcement,
     reminder_defaults,
+    tell_going,
     tell_person,
 )
 
@@ -147,6 +156,12 @@ def read_schedule_form(
     if errors or day is None or at is None:
         return None, errors
     start_local = datetime.combine(day, at)
+    far = too_far_ahead(day, deps.clock.now().astimezone(zone(tz)).date())
+    if far is not None:
+        return None, {"date": far[:150]}
+    odd_time = wall_time_problem(start_local, tz)
+    if odd_time is not None:
+        return None, {"time": odd_time[:150]}
     nth = nth_of_month(day) if repeat is Repeat.MONTHLY else None
     rule = Recurrence(repeat, tz, start_local, -1 if nth == 5 else nth)
     if to_utc(start_local, tz) <= deps.clock.now():
@@ -220,6 +235,7 @@ def on_schedule_submit(
     if isinstance(updated, MeetingProblem):
         tell(f":warning: {updated.message}")
         return
+    edited, updated = updated, updated.meeting
     moved = isinstance(before, MeetingSnapshot) and before.channel_id != updated.channel_id
     if moved or not updated.announcement_ts:
         if moved and before.announcement_ts and before.announcement_channel:  # type: ignore[union-attr]
@@ -228,6 +244,10 @@ def on_schedule_submit(
     else:
         redraw_announcement(deps, updated.id)
     text, blocks = views.confirmation(updated, verb="Updated")
+    if edited.moved:
+        told = tell_going(deps, edited.tell, views.change_dm(updated), "change", updated.id)
+        text += f" I told {views.people(told)} going about the new time or place by DM."
+        blocks[0]["text"]["text"] += f"\nI told {views.people(told)} going by DM."
     tell(text, blocks)
 
 

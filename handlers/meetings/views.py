@@ -10,13 +10,14 @@ from typing import Any
 from bot.content import escape_mrkdwn
 from bot.meetings.offsets import format_offset, format_offsets
 from bot.meetings.planning import MeetingSnapshot
-from bot.meetings.recurrence import Repeat, describe, format_long_date
+from bot.meetings.recurrence import Repeat, describe, format_long_date, wall_time_notes
 from bot.meetings.timing import slack_date_token
 from handlers import ids
 
 Block = dict[str, Any]
 SECTION_MAX = 3000
 GOING_SHOWN = 40  # names listed in the announcement; the count covers everyone
+CLOCK_NOTES_AHEAD = timedelta(days=366)  # clock changes shown in the confirmation
 
 REPEAT_LABELS = {
     Repeat.NONE: "Does not repeat",
@@ -70,6 +71,28 @@ def _people(user_ids: list[str]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+def occurrence_value(meeting_id: int, occurrence: datetime | None) -> str:
+    """A button's value naming one occurrence ("<id>:<unix time>"), or the meeting."""
+    if occurrence is None:
+        return str(meeting_id)
+    return f"{meeting_id}:{int(occurrence.timestamp())}"
+
+
+ALL_FUTURE_OPTIONS = (("going", "Going to all"), ("maybe", "Maybe to all"), ("no", "Can't, any"))
+
+
+def all_future_select(meeting_id: int) -> Block:
+    """The explicit "all future ones" choice: one answer for every occurrence to come."""
+    return {
+        "type": "static_select",
+        "action_id": ids.MEETING_RSVP_ALL,
+        "placeholder": {"type": "plain_text", "text": "All future ones…"},
+        "options": [
+            _option(label, f"{meeting_id}:{answer}") for answer, label in ALL_FUTURE_OPTIONS
+        ],
+    }
+
+
 def announcement(snap: MeetingSnapshot) -> tuple[str, list[Block]]:
     """The message in the meeting's channel; redrawn in place as RSVPs come in."""
     head = f":calendar: *{_title(snap)}*  (meeting {snap.id})"
@@ -87,22 +110,22 @@ def announcement(snap: MeetingSnapshot) -> tuple[str, list[Block]]:
         blocks.append(_section("\n".join(notices)))
     going, maybe, cant = (snap.counts.get(k, 0) for k in ("going", "maybe", "no"))
     tally = f"*{going}* going · *{maybe}* maybe · *{cant}* can't"
+    if snap.recurrence.is_recurring and snap.next_at is not None:
+        # Answers are per occurrence: say which one the counts and buttons are for.
+        tally = f"For {slack_date_token(snap.next_at, snap.recurrence.tz)}: {tally}"
     if snap.going:
         tally += f"\nGoing: {_people(snap.going)}"
     blocks.append(_section(tally))
-    value = str(snap.id)
-    blocks.append(
-        {
-            "type": "actions",
-            "block_id": f"meeting_rsvp_{snap.id}",
-            "elements": [
-                _button("Going", ids.MEETING_GOING, value, "primary"),
-                _button("Maybe", ids.MEETING_MAYBE, value),
-                _button("Can't", ids.MEETING_CANT, value),
-                _button("Add to calendar", ids.MEETING_CALENDAR, value),
-            ],
-        }
-    )
+    value = occurrence_value(snap.id, snap.next_at)
+    elements = [
+        _button("Going", ids.MEETING_GOING, value, "primary"),
+        _button("Maybe", ids.MEETING_MAYBE, value),
+        _button("Can't", ids.MEETING_CANT, value),
+    ]
+    if snap.recurrence.is_recurring:
+        elements.append(all_future_select(snap.id))
+    elements.append(_button("Add to calendar", ids.MEETING_CALENDAR, str(snap.id)))
+    blocks.append({"type": "actions", "block_id": f"meeting_rsvp_{snap.id}", "elements": elements})
     organiser = f"<@{snap.organiser_id}>" if snap.organiser_id else "the club's organisers"
     blocks.append(_context(f"Organised by {organiser} · {going} going"))
     return f"{snap.title}: {going} going, {maybe} maybe", blocks
@@ -118,6 +141,12 @@ def confirmation(snap: MeetingSnapshot, verb: str = "Scheduled") -> tuple[str, l
         f"*Reminders:* {reminders} before" + ("" if snap.custom_offsets else " (club default)"),
     ]
     lines += _notices(snap)
+    if snap.next_at is not None and snap.recurrence.is_recurring:
+        # Clock changes never move an occurrence silently: the organiser sees which.
+        ahead = wall_time_notes(
+            snap.recurrence, snap.next_at - timedelta(seconds=1), snap.next_at + CLOCK_NOTES_AHEAD
+        )
+        lines += [f":clock1: {note}" for note in ahead]
     value = str(snap.id)
     blocks = [
         _section("\n".join(lines)),
@@ -164,14 +193,14 @@ def reminder_post(
         lines.append(f"*Agenda:* {escape_mrkdwn(snap.agenda)}")
     going = snap.counts.get("going", 0)
     lines.append(f"{going} going so far. Answer on the announcement, or press Going below.")
-    value = str(snap.id)
+    value = occurrence_value(snap.id, occurrence)
     blocks = [
         _section("\n".join(lines)),
         {
             "type": "actions",
             "elements": [
                 _button("Going", ids.MEETING_GOING, value, "primary"),
-                _button("Add to calendar", ids.MEETING_CALENDAR, value),
+                _button("Add to calendar", ids.MEETING_CALENDAR, str(snap.id)),
             ],
         },
     ]
@@ -193,6 +222,54 @@ def reminder_dm(snap: MeetingSnapshot, occurrence: datetime) -> tuple[str, list[
         },
     ]
     return f"{snap.title} starts soon", blocks
+
+
+def people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} people"
+
+
+def cancel_question(snap: MeetingSnapshot, going: int) -> tuple[str, list[Block]]:
+    """Cancelling cannot be undone: the organiser confirms it first."""
+    text = (
+        f":warning: Cancel *{_title(snap)}* (meeting {snap.id}), {when_text(snap)}, "
+        f"for good? <#{snap.channel_id}> and the {people(going)} going will be told, and no "
+        "more reminders go out. To leave out only the next one, use "
+        f"`/club meeting skip {snap.id}`. If you'd rather keep it, ignore this message."
+    )
+    blocks = [
+        _section(text),
+        {
+            "type": "actions",
+            "elements": [
+                _button("Yes, cancel it", ids.MEETING_CANCEL_CONFIRM, str(snap.id), "danger")
+            ],
+        },
+    ]
+    return f"Cancel {snap.title}?", blocks
+
+
+def change_dm(snap: MeetingSnapshot) -> str:
+    """To each person going when an organiser moves the meeting's time or place."""
+    when = when_text(snap)
+    where = f"\n*Where:* {escape_mrkdwn(snap.location)}" if snap.location else ""
+    return (
+        f":arrows_counterclockwise: *{_title(snap)}* in <#{snap.channel_id}>, which you said "
+        f"you'd go to, has changed.\n*When:* {when}{where}\nYou're still down as going; "
+        "answer on the announcement if that no longer works."
+    )
+
+
+def skip_dm(snap: MeetingSnapshot, day: date, instant: datetime) -> str:
+    nxt = (
+        f" The next one is {slack_date_token(snap.next_at, snap.recurrence.tz)}."
+        if snap.next_at
+        else ""
+    )
+    return (
+        f":no_entry_sign: *{_title(snap)}* in <#{snap.channel_id}> won't happen on "
+        f"{format_long_date(day)} ({slack_date_token(instant, snap.recurrence.tz)}), which "
+        f"you said you'd go to.{nxt}"
+    )
 
 
 def cancel_notice(snap: MeetingSnapshot) -> str:
@@ -360,10 +437,11 @@ def attendance_modal(snap: MeetingSnapshot, occurrence: datetime, prefill: list[
     }
 
 
-def attendance_prompt(snap: MeetingSnapshot, occurrence: datetime) -> tuple[str, list[Block]]:
+def attendance_prompt(
+    snap: MeetingSnapshot, occurrence: datetime, going: int
+) -> tuple[str, list[Block]]:
     """The organiser's DM after a meeting ends: one press opens the prefilled form."""
     when = slack_date_token(occurrence, snap.recurrence.tz)
-    going = snap.counts.get("going", 0)
     text = (
         f":clipboard: *{_title(snap)}* in <#{snap.channel_id}> ({when}) is over. "
         f"Who came? {going} said they were going; marking who came counts on their path."

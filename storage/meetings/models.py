@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base
@@ -64,15 +64,32 @@ class MeetingSkip(Base):
 
 
 class Rsvp(Base):
-    """One answer per person per meeting; pressing again changes it. A forgotten
-    person's answer stays without a name (user_id None), so the counts stay right."""
+    """One person's answer for one occurrence of a meeting (`occurrence_at`, UTC), or for
+    all its future occurrences (`occurrence_at` None: the explicit "all future ones"
+    choice; RSVPs given before answers were per occurrence keep this meaning, since they
+    were given for the series). An answer for one occurrence wins over the series answer.
+    Pressing again changes it. A forgotten person's answer stays without a name (user_id
+    None), so the counts stay right."""
 
     __tablename__ = "meeting_rsvps"
-    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "user_id", "occurrence_at"),
+        # NULLs are distinct in a unique constraint: one series answer per person needs
+        # its own (partial) index, or a double click could store two.
+        Index(
+            "uq_meeting_rsvps_series",
+            "meeting_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("occurrence_at IS NULL"),
+            postgresql_where=text("occurrence_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     user_id: Mapped[str | None] = mapped_column(String(32))
+    occurrence_at: Mapped[datetime | None] = mapped_column(default=None)
     answer: Mapped[str] = mapped_column(String(8))  # going | maybe | no
     answered_at: Mapped[datetime]
 

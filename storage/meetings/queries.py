@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.meetings.models import (
@@ -109,27 +110,150 @@ def own_skips(session: Session, meeting_id: int) -> list[date]:
     return sorted(session.scalars(query))
 
 
-def rsvp_of(session: Session, meeting_id: int, user_id: str) -> Rsvp | None:
-    return session.scalar(
-        select(Rsvp).where(Rsvp.meeting_id == meeting_id, Rsvp.user_id == user_id)
+@dataclass(frozen=True)
+class Answered:
+    """One person's answer that holds for an occurrence (user_id None: forgotten)."""
+
+    user_id: str | None
+    answer: str
+    answered_at: datetime
+    for_all: bool  # given for all future ones, not this occurrence only
+
+
+def answers_at(session: Session, meeting_id: int, occurrence_at: datetime | None) -> list[Answered]:
+    """The answers that hold for one occurrence: each person's answer for it, else their
+    answer for all future ones; oldest first. Without an occurrence (the series is over
+    or cancelled) only the answers for all future ones."""
+    scope = Rsvp.occurrence_at.is_(None)
+    if occurrence_at is not None:
+        scope = or_(scope, Rsvp.occurrence_at == occurrence_at)
+    rows = session.scalars(
+        select(Rsvp).where(Rsvp.meeting_id == meeting_id, scope).order_by(Rsvp.answered_at, Rsvp.id)
     )
+    named: dict[str, Answered] = {}
+    anonymous: list[Answered] = []
+    for row in rows:
+        found = Answered(row.user_id, row.answer, row.answered_at, row.occurrence_at is None)
+        if row.user_id is None:
+            anonymous.append(found)  # forgetting left at most one row per person here
+        elif row.user_id not in named or named[row.user_id].for_all:
+            named[row.user_id] = found
+    held = list(named.values()) + anonymous
+    return sorted(held, key=lambda a: a.answered_at)
 
 
-def rsvp_counts(session: Session, meeting_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(Rsvp.answer, func.count()).where(Rsvp.meeting_id == meeting_id).group_by(Rsvp.answer)
-    )
-    return {answer: int(count) for answer, count in rows}
+def rsvp_counts(
+    session: Session, meeting_id: int, occurrence_at: datetime | None
+) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for held in answers_at(session, meeting_id, occurrence_at):
+        counts[held.answer] = counts.get(held.answer, 0) + 1
+    return counts
 
 
-def people_answering(session: Session, meeting_id: int, answer: str) -> list[str]:
-    """Who answered so, by name (forgotten people's answers only count)."""
+def people_answering(
+    session: Session, meeting_id: int, answer: str, occurrence_at: datetime | None
+) -> list[str]:
+    """Who answered so for the occurrence, by name (forgotten people's answers only count)."""
+    return [
+        held.user_id
+        for held in answers_at(session, meeting_id, occurrence_at)
+        if held.answer == answer and held.user_id is not None
+    ]
+
+
+def answer_of(
+    session: Session, meeting_id: int, user_id: str, occurrence_at: datetime | None
+) -> Answered | None:
+    for held in answers_at(session, meeting_id, occurrence_at):
+        if held.user_id == user_id:
+            return held
+    return None
+
+
+def going_from(session: Session, meeting_id: int, now: datetime) -> list[str]:
+    """Everyone going to any occurrence from `now` on (for all of them or for one)."""
     query = (
         select(Rsvp.user_id)
-        .where(Rsvp.meeting_id == meeting_id, Rsvp.answer == answer, Rsvp.user_id.is_not(None))
+        .where(
+            Rsvp.meeting_id == meeting_id,
+            Rsvp.answer == "going",
+            Rsvp.user_id.is_not(None),
+            or_(Rsvp.occurrence_at.is_(None), Rsvp.occurrence_at >= now),
+        )
         .order_by(Rsvp.answered_at, Rsvp.id)
     )
-    return [str(user_id) for user_id in session.scalars(query)]
+    return list(dict.fromkeys(str(user_id) for user_id in session.scalars(query)))
+
+
+def occurrence_rsvps_after(session: Session, meeting_id: int, now: datetime) -> list[Rsvp]:
+    """Answers for single occurrences still to come."""
+    query = select(Rsvp).where(
+        Rsvp.meeting_id == meeting_id, Rsvp.occurrence_at.is_not(None), Rsvp.occurrence_at > now
+    )
+    return list(session.scalars(query.order_by(Rsvp.id)))
+
+
+def replace_occurrence_rsvps(
+    session: Session, moves: list[tuple[Rsvp, datetime | None]]
+) -> None:
+    """Move each answer to its new occurrence (None: drop it). All rows go first, so
+    that no intermediate state breaks the unique key."""
+    kept = [
+        Rsvp(
+            meeting_id=row.meeting_id,
+            user_id=row.user_id,
+            occurrence_at=to,
+            answer=row.answer,
+            answered_at=row.answered_at,
+        )
+        for row, to in moves
+        if to is not None
+    ]
+    for row, _to in moves:
+        session.delete(row)
+    session.flush()
+    session.add_all(kept)
+    session.flush()
+
+
+def set_rsvp(
+    session: Session,
+    meeting_id: int,
+    user_id: str,
+    occurrence_at: datetime | None,
+    answer: str,
+    now: datetime,
+) -> None:
+    """Record an answer for one occurrence, or (occurrence_at None) for all future ones,
+    which replaces the person's answers for single occurrences still to come."""
+    if occurrence_at is None:
+        session.execute(
+            delete(Rsvp).where(
+                Rsvp.meeting_id == meeting_id,
+                Rsvp.user_id == user_id,
+                Rsvp.occurrence_at >= now,
+            )
+        )
+        scope = Rsvp.occurrence_at.is_(None)
+    else:
+        scope = Rsvp.occurrence_at == occurrence_at
+    existing = session.scalar(
+        select(Rsvp).where(Rsvp.meeting_id == meeting_id, Rsvp.user_id == user_id, scope)
+    )
+    if existing is None:
+        session.add(
+            Rsvp(
+                meeting_id=meeting_id,
+                user_id=user_id,
+                occurrence_at=occurrence_at,
+                answer=answer,
+                answered_at=now,
+            )
+        )
+    elif existing.answer != answer:
+        existing.answer, existing.answered_at = answer, now
+    session.flush()
 
 
 def sent_reminder(session: Session, key: str) -> SentReminder | None:
@@ -211,6 +335,20 @@ def forget_meeting_person(session: Session, user_id: str) -> None:
         update(Meeting)
         .where(Meeting.id.in_(named), Meeting.announcement_ts.is_not(None))
         .values(announcement_stale=True)
+        .execution_options(synchronize_session=False)
+    )
+    # Without a name, an answer for one occurrence can no longer be told apart from the
+    # same person's answer for all of them: where both exist, the latter stays and counts.
+    has_series = select(Rsvp.meeting_id).where(
+        Rsvp.user_id == user_id, Rsvp.occurrence_at.is_(None)
+    )
+    session.execute(
+        delete(Rsvp)
+        .where(
+            Rsvp.user_id == user_id,
+            Rsvp.occurrence_at.is_not(None),
+            Rsvp.meeting_id.in_(has_series.scalar_subquery()),
+        )
         .execution_options(synchronize_session=False)
     )
     session.execute(

@@ -312,12 +312,6 @@ def meeting_rsvps(session: Session) -> list[MeetingRsvpRow]:
     return rows
 
 
-def rsvps_of(session: Session, user_id: str) -> dict[int, str]:
-    """The person's answer per meeting id."""
-    query = select(Rsvp.meeting_id, Rsvp.answer).where(Rsvp.user_id == user_id)
-    return {int(meeting_id): answer for meeting_id, answer in session.execute(query)}
-
-
 # --- encouragement -------------------------------------------------------------------------
 
 

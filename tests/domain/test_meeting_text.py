@@ -366,10 +366,20 @@ def test_time_zone_problems() -> None:
     )
 
 
-def test_dst_gap_time_moves_forward() -> None:
-    got = ok('"M" 2027-03-28 02:30 weekly')  # Berlin springs forward that night
-    assert got.recurrence.start_local == datetime(2027, 3, 28, 2, 30)
-    assert got.first_utc == datetime(2027, 3, 28, 1, 30, tzinfo=UTC)  # 03:30 CEST
+def test_a_dst_gap_time_is_refused_not_moved() -> None:
+    # Berlin springs forward that night: 02:30 never happens, so it is not silently 03:30.
+    assert problem('"M" 2027-03-28 02:30 weekly') == (
+        "02:30 on Sunday 28 March 2027 doesn't exist in Europe/Berlin: the clocks go forward "
+        "that night and skip it. Please pick another time, such as 03:30."
+    )
+
+
+def test_a_dst_overlap_time_is_refused() -> None:
+    assert "happens twice in Europe/Berlin" in problem('"M" 2027-10-31 02:30')
+
+
+def test_year_9999_is_too_far_ahead() -> None:
+    assert "too far ahead" in problem('"M" 9999-12-31 23:30 weekly tz America/New_York')
 
 
 # --- past times -------------------------------------------------------------------------

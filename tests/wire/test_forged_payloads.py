@@ -31,6 +31,7 @@ from storage.campaigns.models import Campaign
 from storage.faq.models import FaqQuestion, FaqWording
 from storage.meetings.models import Meeting
 from storage.mentoring.models import MentorOffer, Pairing, PairingRound
+from tests.wire.test_meetings import cancel_meeting
 
 HUGE = "99999999999999999999999"
 BROKEN = '{"mode": "edit", "entry_id": '
@@ -164,7 +165,7 @@ def build_world(club: LocalClub) -> World:
         club.command(OLIVIA.user_id, f'meeting schedule "{title}" 2026-12-10 15:00 <#C0CLUB|c>')
     w["meeting"], w["cancelled"] = _scalar(club, select(func.min(Meeting.id))), _scalar(
         club, select(func.max(Meeting.id)))
-    club.command(OLIVIA.user_id, f"meeting cancel {w['cancelled']}")
+    cancel_meeting(club, w["cancelled"])
     w["announcement"] = {"channel": CLUB.channel_id,
                          "ts": _scalar(club, select(Meeting.announcement_ts).where(
                              Meeting.id == w["meeting"]))}
@@ -222,6 +223,17 @@ def press(action_id: str, where: str = "dm", message: Callable[[World], dict[str
                                        channel_id=target["channel"], message=target)
         return sender.block_action(presser, action_id, value=value,
                                    channel_id=world.club.dm_channel(presser))
+
+    return send
+
+
+def choose(action_id: str) -> Send:
+    """A static_select choice in the presser's DM: the forged value is the option's."""
+
+    def send(world: World, presser: str, value: str) -> Delivery:
+        option = {"text": {"type": "plain_text", "text": "Going to all"}, "value": value}
+        return world.club.sender.block_action(presser, action_id, selected_option=option,
+                                              channel_id=world.club.dm_channel(presser))
 
     return send
 
@@ -444,11 +456,16 @@ CASES: dict[str, Case] = {
     ids.MEETING_GOING: _rsvp(ids.MEETING_GOING),
     ids.MEETING_MAYBE: _rsvp(ids.MEETING_MAYBE),
     ids.MEETING_CANT: _rsvp(ids.MEETING_CANT),
+    ids.MEETING_RSVP_ALL: Case(choose(ids.MEETING_RSVP_ALL), person(NINA),
+                               of("{meeting}:going"), other=of("{cancelled}:going"),
+                               huge=fixed(f"{HUGE}:going"),
+                               wrong_person="n/a: every member may answer for themselves"),
     ids.MEETING_CALENDAR: Case(press(ids.MEETING_CALENDAR), person(NINA), of("{meeting}"),
                                of("{cancelled}"),
                                wrong_person="n/a: any member may add a meeting to their calendar"),
     ids.MEETING_EDIT: _meeting_organiser(ids.MEETING_EDIT),
     ids.MEETING_CANCEL: _meeting_organiser(ids.MEETING_CANCEL),
+    ids.MEETING_CANCEL_CONFIRM: _meeting_organiser(ids.MEETING_CANCEL_CONFIRM),
     ids.MEETING_MARK_ATTENDANCE: _meeting_organiser(ids.MEETING_MARK_ATTENDANCE),
     ids.MEETING_DMS_OFF: Case(press(ids.MEETING_DMS_OFF), person(NINA), fixed("off"), SELF_ONLY,
                               huge="n/a: reads no value", malformed="n/a: reads no value",

@@ -17,6 +17,7 @@ from storage.meetings.models import Meeting, Rsvp
 from storage.members.models import Member
 from storage.mentoring.models import MentorRequestRow
 from storage.path import queries as progress
+from tests.wire.test_meetings import cancel_meeting
 
 MEETUP = '"Spring meetup" 2026-12-03 15:00 weekly <#C0CLUB|social-media-club>'
 
@@ -184,7 +185,7 @@ def test_rsvp_from_the_home_records_the_answer_and_updates_home_and_announcement
 def test_rsvp_from_a_stale_home_for_a_cancelled_meeting_explains(club: LocalClub) -> None:
     meeting_id = schedule_meetup(club)
     stale = open_home(club, NINA.user_id)
-    club.command(OLIVIA.user_id, f"meeting cancel {meeting_id}")
+    cancel_meeting(club, meeting_id)
     club.press(NINA.user_id, stale, ids.HOME_RSVP_GOING)
     assert rsvp_of(club, NINA.user_id) == []
     assert any("cancelled" in text for text in dm_texts(club, NINA.user_id))

@@ -102,6 +102,14 @@ def reminders_in(club: LocalClub, channel: str = CLUB.channel_id) -> list[dict[s
     ]
 
 
+def cancel_meeting(club: LocalClub, meeting_id: int, user: str = OLIVIA.user_id) -> None:
+    """`/club meeting cancel <id>`, then *Yes, cancel it* on the question it asks."""
+    club.command(user, f"meeting cancel {meeting_id}")
+    question = last_response(club)
+    if ids.MEETING_CANCEL_CONFIRM in text_of(question):
+        club.press(user, question, ids.MEETING_CANCEL_CONFIRM)
+
+
 def press_going(club: LocalClub, user: str, meeting_id: int) -> None:
     club.press(user, announcement(club, meeting_id), ids.MEETING_GOING)
 
@@ -312,7 +320,7 @@ def test_many_rsvps_at_once_are_counted_right(club: LocalClub) -> None:
 def test_rsvp_on_a_cancelled_meeting_is_explained(club: LocalClub) -> None:
     meeting_id = schedule(club)
     target = announcement(club, meeting_id)
-    club.command(OLIVIA.user_id, f"meeting cancel {meeting_id}")
+    cancel_meeting(club, meeting_id)
     club.press(NINA.user_id, target, ids.MEETING_GOING)
     assert "was cancelled" in last_response_text(club)
     assert rsvps_stored(club) == 0
@@ -336,6 +344,10 @@ def test_cancel_tells_the_channel_and_those_going_and_stops_reminders(club: Loca
     club.command(NINA.user_id, f"meeting cancel {meeting_id}")
     assert "Only organisers" in last_response_text(club)
     club.command(OLIVIA.user_id, f"meeting cancel {meeting_id}")
+    question = last_response(club)
+    assert "for good?" in text_of(question) and "1 person going" in text_of(question)
+    assert "This meeting was cancelled" not in text_of(announcement(club, meeting_id))
+    club.press(OLIVIA.user_id, question, ids.MEETING_CANCEL_CONFIRM)
     assert "Cancelled “Book club”" in last_response_text(club)
     channel_texts = [m["text"] for m in club.emulator.messages(CLUB.channel_id)]
     assert any("is cancelled" in t for t in channel_texts)
@@ -354,6 +366,10 @@ def test_cancel_from_the_confirmation_button(club: LocalClub) -> None:
     club.press(NINA.user_id, confirmation, ids.MEETING_CANCEL)
     assert "Only organisers" in last_response_text(club)
     club.press(OLIVIA.user_id, confirmation, ids.MEETING_CANCEL)
+    question = last_response(club)
+    assert "for good?" in text_of(question)
+    assert "This meeting was cancelled" not in text_of(announcement(club, meeting_id))
+    club.press(OLIVIA.user_id, question, ids.MEETING_CANCEL_CONFIRM)
     assert "Cancelled" in last_response_text(club)
     assert "This meeting was cancelled" in text_of(announcement(club, meeting_id))
 

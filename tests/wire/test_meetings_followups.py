@@ -17,6 +17,7 @@ from handlers.meetings import views
 from storage.meetings.models import Attendance, AttendancePrompt, MeetingDmOptOut, Rsvp
 from tests.wire.test_meetings import (
     announcement,
+    cancel_meeting,
     count,
     press_going,
     schedule,
@@ -90,7 +91,7 @@ def test_the_meetings_buttons_work_from_the_app_home(club: LocalClub) -> None:
 def test_a_problem_from_a_view_is_told_in_a_dm(club: LocalClub) -> None:
     meeting_id = schedule(club, WEEKLY)
     home = home_with_meeting_buttons(club, NINA.user_id, meeting_id)
-    club.command(OLIVIA.user_id, f"meeting cancel {meeting_id}")
+    cancel_meeting(club, meeting_id)
     club.press(NINA.user_id, home, ids.MEETING_GOING)
     assert any("was cancelled" in text_of(m) for m in dms_to(club, NINA.user_id))
     assert answers_of(club, meeting_id) == []
@@ -178,7 +179,7 @@ def test_the_organiser_is_asked_who_came_once_when_each_meeting_ends(club: Local
 def test_no_prompt_for_a_cancelled_meeting_or_a_skipped_day(club: LocalClub) -> None:
     cancelled = schedule(club)
     skipped = schedule(club, WEEKLY)
-    club.command(OLIVIA.user_id, f"meeting cancel {cancelled}")
+    cancel_meeting(club, cancelled)
     club.command(OLIVIA.user_id, f"meeting skip {skipped}")
     club.advance(ENDED + timedelta(minutes=5) - club.clock.now(), step=timedelta(hours=1))
     assert prompts_to(club) == []
@@ -214,8 +215,11 @@ def test_a_bot_down_for_days_does_not_ask_about_old_meetings(club: LocalClub) ->
 
 def test_forget_me_removes_rsvps_and_attendance_but_the_counts_stay(club: LocalClub) -> None:
     meeting_id = schedule(club, WEEKLY)
-    press_going(club, NINA.user_id, meeting_id)
-    press_going(club, SAM.user_id, meeting_id)
+    for person in (NINA, SAM):  # going to every one, so the next one counts them too
+        club.choose(
+            person.user_id, announcement(club, meeting_id), ids.MEETING_RSVP_ALL,
+            f"{meeting_id}:going",
+        )
     club.command(NINA.user_id, "meeting dms off")
     club.clock.set(ENDED + timedelta(minutes=1))
     club.command(OLIVIA.user_id, f"meeting attendance {meeting_id}")
