@@ -11,7 +11,7 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 
-from bot import events
+from bot import events, logs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import CONTEXT_KEY, Deps
@@ -83,7 +83,7 @@ def create_app(
         signing_secret=settings.signing_secret or "",
         request_verification_enabled=not settings.socket_mode,
         listener_executor=executor,
-        logger=logging.getLogger("clubbot.bolt"),
+        logger=logs.bolt_logger(),
         # Unmatched requests reach _on_error instead of a 404 and a warning: Slack sends
         # every message in every channel the bot is in, and most are none of its business.
         raise_error_for_unhandled_request=True,

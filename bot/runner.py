@@ -14,6 +14,7 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 
+from bot import logs
 from bot.app import ClubApp, create_app
 from bot.clock import FileClock
 from bot.config import Settings
@@ -33,7 +34,8 @@ def _connect(settings: Settings, db: Database) -> ClubApp:
     """Build the app; Bolt checks the bot token with auth.test on the way."""
     try:
         clock = FileClock(settings.test_clock_file) if settings.test_clock_file else None
-        return create_app(settings, db=db, clock=clock)
+        with logs.slack_client_quiet():
+            return create_app(settings, db=db, clock=clock)
     except SlackApiError as error:
         problem = error.response.get("error", "an error")
         raise StartupError(
@@ -92,7 +94,12 @@ def run(settings: Settings, host: str = "0.0.0.0") -> int:
             log.info("connecting to Slack in Socket Mode")
             _serve_socket_mode(club, settings.app_token)
         else:
-            server = make_server(club, host, settings.port)
+            try:
+                server = make_server(club, host, settings.port)
+            except OSError as error:
+                raise StartupError(
+                    f"cannot listen on port {settings.port} (PORT): {_first_line(error)}"
+                ) from error
             log.info(
                 "listening on http://%s:%d/slack/events (health: /healthz)", host, settings.port
             )

@@ -161,3 +161,48 @@ def test_run_when_the_database_cannot_be_opened_exits_1_with_one_line() -> None:
     assert result.returncode == 1
     assert _last_line(result).startswith("clubbot: cannot open the database (DATABASE_URL)")
     assert "Traceback" not in result.stderr
+
+
+def test_run_when_the_port_is_taken_exits_1_with_one_line(
+    tmp_path: Path, emulator: SlackEmulator
+) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = clubbot(
+            "run",
+            env={
+                "SLACK_BOT_TOKEN": emulator.bot_token,
+                "SLACK_SIGNING_SECRET": "s",
+                "SLACK_API_URL": emulator.api_url,
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'club.db'}",
+                "PORT": str(port),
+            },
+        )
+    assert result.returncode == 1
+    assert _last_line(result).startswith(f"clubbot: cannot listen on port {port} (PORT)")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_failed_start_is_one_line_without_the_clients_retries_or_warnings(
+    tmp_path: Path,
+) -> None:
+    """At the default log level: our line, not the Slack client's errors and retries,
+    and no warning (Bolt's "token will be unused" included)."""
+    result = clubbot(
+        "run",
+        env={
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": "http://127.0.0.1:9/api/",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'club.db'}",
+        },
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("clubbot: cannot reach Slack at http://127.0.0.1:9/api/")
+    assert not [line for line in lines if " WARNING " in line or " ERROR " in line], lines
+    assert not [line for line in lines if "slack_sdk" in line], lines

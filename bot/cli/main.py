@@ -70,11 +70,10 @@ def _feature_clis() -> list[Callable[[argparse._SubParsersAction], None]]:  # ty
 
 
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
+    from bot import logs
+
     settings = load_settings(os.environ if env is None else env)
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    logs.configure(settings.log_level)
     return settings
 
 

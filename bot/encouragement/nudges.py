@@ -256,7 +256,9 @@ def tick(deps: Deps) -> None:
         if not repo.claim_planning_slot(session, now, PLAN_EVERY):
             return
     report = run(deps, now=now)
-    log.info(
+    # A run that sent nothing is no event: at INFO it would be a line every 10 minutes.
+    log.log(
+        logging.INFO if report.sent else logging.DEBUG,
         "nudges planned=%d sent=%d held=%d", len(report.planned), len(report.sent),
         len(report.skipped),
     )
