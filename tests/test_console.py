@@ -78,6 +78,13 @@ def test_the_demo_tour_shows_every_feature_working() -> None:
     assert "Scheduled *Book club*" in out
     assert "(club clock: Tue 01 Dec 2026 13:00 UTC)" in out
     assert ":alarm_clock: *Book club* starts" in out
+    # RSVPs per occurrence: Nina for today's only, Sam for all; a move is told by DM, and
+    # next week's announcement counts only Sam.
+    assert "Got it for “Book club” on Tue 1 Dec 2026 15:00 GMT: you're going." in out
+    assert "you're going to every one from now on" in out
+    assert "has changed.\n  *When:* Tue 1 Dec 2026 18:00 GMT" in out
+    assert "I told 2 people going by DM." in out
+    assert "For Tue 8 Dec 2026 18:00 GMT: *1* going" in out and "Going: @sam\n" in out
     # A welcome, and a milestone nudge for a step reached.
     assert "Welcome to the social media club, @priya!" in out
     assert "Read the guidelines.* Nicely done! That's 2 of 10 steps" in out
