@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +105,7 @@ def test_an_organiser_gets_the_workbook_in_a_dm(club: LocalClub) -> None:
     assert_every_sheet_has_a_chart(workbook)
     questions = rows(workbook, "Questions", len(QUESTION_COLUMNS))
     assert [q[4] for q in questions] == [  # unanswered first (oldest waiting on top), no silent
-        "escalated", "unknown", "mentor_answered", "answered",
+        "with the mentors", "not answered", "answered by a mentor", "answered by the FAQ",
     ]
     assert questions[0][2] == NINA.real_name
     assert questions[0][5].startswith("=HYPERLINK")  # kept as text, never a formula
@@ -145,6 +145,56 @@ def test_a_slack_error_on_upload_gets_an_apology_and_nothing_half_sent(
     assert not [m for m in club.replies(club.dm_channel(OLIVIA.user_id)) if m.get("files")]
     club.command(OLIVIA.user_id, "report")  # asking again just works
     assert len(club.emulator.files()) == 1
+
+
+def _shown(value: Any) -> int:
+    if isinstance(value, datetime):
+        return len("yyyy-mm-dd hh:mm")
+    if isinstance(value, float):
+        return len(f"{value:.0%}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def test_the_workbook_reads_well_when_opened(club: LocalClub) -> None:
+    """Charts labelled with question text, count axes from 0 in whole steps, columns wide
+    enough for their values, states in words with their shares."""
+    assert club.db is not None
+    fill_club(club.db, club.clock)
+    for _ in range(3):
+        club.dm(SAM.user_id, "how do I find a mentor?")
+    club.dm(SAM.user_id, "how do I start a blog?")
+    club.command(OLIVIA.user_id, "report")
+    (uploaded,) = club.emulator.files()
+    workbook = workbook_of(uploaded.content)
+
+    for sheet in workbook:  # every value fits its column (long text wraps at 60)
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is None or sheet.cell(row=1, column=cell.column).value is None:
+                    continue
+                width = sheet.column_dimensions[cell.column_letter].width
+                assert width >= min(60, _shown(cell.value)), (sheet.title, cell.coordinate)
+    faq = workbook["FAQ usage"]
+    (chart,) = faq._charts  # type: ignore[attr-defined]
+    categories = chart.series[0].cat.strRef.f
+    assert categories == "'FAQ usage'!$B$2:$B$3"  # question text, only the two used entries
+    assert [faq.cell(row=r, column=2).value for r in (2, 3)] == [
+        "How do I find a mentor?", "How do I start a blog on the internal platform?",
+    ]
+    assert chart.y_axis.scaling.min == 0 and chart.y_axis.majorUnit == 1
+    assert chart.y_axis.number_format.formatCode == "0" and chart.y_axis.scaling.max == 4
+    for name in ("Pairings", "Meetings", "Nudges and kudos", "Campaigns"):
+        (other,) = workbook[name]._charts  # type: ignore[attr-defined]
+        assert other.y_axis.scaling.min == 0, name
+        assert float(other.y_axis.majorUnit).is_integer(), name
+
+    summary = {
+        row[0]: row[1:] for row in workbook["Questions"].iter_rows(
+            min_row=2, min_col=11, max_col=13, values_only=True) if row[0]
+    }
+    assert "unknown" not in summary and summary["not answered"][0] == 1
+    assert summary["answered by the FAQ"] == (5, 5 / 8)  # 1 from fill_club, 4 asked now
+    assert workbook["Questions"]["M2"].number_format == "0%"
 
 
 # --- without Slack ---------------------------------------------------------------------------
