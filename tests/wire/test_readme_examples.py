@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.local import CLUB, NINA, SAM, LocalClub
+from bot.local import CLUB, NINA, LocalClub
 from tests.wire.test_faq_answering import posts, questions
 
 ROOT = Path(__file__).resolve().parents[2]
