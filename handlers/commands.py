@@ -16,7 +16,9 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import events
+from bot.content import escape_mrkdwn
 from bot.deps import CONTEXT_KEY, Deps
+from bot.edge.text import unescape_slack
 from bot.roles.policy import Action, Role, may, who_may
 from handlers import ids
 from handlers.wiring import Wiring
@@ -145,7 +147,8 @@ def register(wire: Wiring, router: CommandRouter) -> None:
         ack()  # within Slack's 3 seconds; everything below answers through response_url
         deps: Deps = context[CONTEXT_KEY]
         user_id = body["user_id"]
-        text = (body.get("text") or "").strip()
+        # As typed: Slack's &amp; &lt; &gt; undone once here, escaped once when shown.
+        text = unescape_slack(body.get("text") or "").strip()
         events.touch_member(
             deps.db,
             user_id,
@@ -210,7 +213,7 @@ def _unknown(
         },
     }
     respond(
-        text=f"I don't know {ids.COMMAND} {word}.{hint}",
+        text=f"I don't know {ids.COMMAND} {escape_mrkdwn(word)}.{hint}",
         blocks=[intro, *help_blocks(router, caller_roles)],
         response_type="ephemeral",
     )

@@ -25,6 +25,16 @@ def strip_controls(text: str) -> str:
     return _UNWANTED.sub("", text)
 
 
+def unescape_slack(text: str) -> str:
+    """A person's message or command text as typed: Slack sends `&`, `<` and `>` as
+    `&amp;`, `&lt;` and `&gt;` (its own `<@U1>`, `<#C1>` and `<https://…>` stay as they
+    are). Done once where that text comes in; everything shown is escaped once on the
+    way out (bot.content.escape_mrkdwn), so "Q&A" is neither "Q&amp;amp;A" nor a
+    `<!channel>` typed by someone a real ping. Form (modal) values are never escaped by
+    Slack and must not pass through here."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def clean(value: Any) -> Any:
     """Every string in a parsed JSON value cleaned; dicts and lists are changed in place
     (Bolt hands the same body object to every listener), the value is also returned."""

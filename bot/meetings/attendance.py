@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.content import escape_mrkdwn
 from bot.meetings.planning import (
     MEETING_LENGTH,
     MeetingProblem,
@@ -108,7 +109,8 @@ def attendance_form(
             occurrence = last_occurrence(session, meeting, now)
         if occurrence is None:
             return MeetingProblem(
-                f"“{meeting.title}” hasn't happened yet, so there's no attendance to mark."
+                f"“{escape_mrkdwn(meeting.title)}” hasn't happened yet, so there's no "
+                "attendance to mark."
             )
         marked = repo.attendees(session, meeting_id, occurrence)
         prefill = marked or repo.people_answering(session, meeting_id, "going", occurrence)
@@ -131,7 +133,8 @@ def mark_attendance(
             return MeetingProblem(f"I can't find meeting {meeting_id}.")
         if occurrence > now:
             return MeetingProblem(
-                f"“{meeting.title}” hasn't happened yet, so there's no attendance to mark."
+                f"“{escape_mrkdwn(meeting.title)}” hasn't happened yet, so there's no "
+                "attendance to mark."
             )
         repo.replace_attendance(session, meeting_id, occurrence, people, actor, now)
         for user_id in people:

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import available_timezones
 
+from bot.content import escape_mrkdwn
 from bot.meetings.offsets import UNITS, ParseProblem, parse_offsets
 from bot.meetings.recurrence import (
     MONTH_NAMES,
@@ -102,10 +103,6 @@ class ParsedMeeting:
 @cache
 def _zones_by_lower() -> dict[str, str]:
     return {name.lower(): name for name in available_timezones()}
-
-
-def _unescape_slack(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 @dataclass
@@ -484,7 +481,8 @@ def _split_title(text: str) -> tuple[str, str] | ParseProblem:
     end = next((k for k in range(1, len(stripped)) if stripped[k] in _CLOSE_QUOTES), None)
     if end is None:
         return ParseProblem(f"The title needs a closing quote, like “Book club”. {USAGE}")
-    title = " ".join(_unescape_slack(stripped[1:end]).split())
+    # The command text arrives unescaped already (handlers/commands.py): as typed.
+    title = " ".join(stripped[1:end].split())
     if not title:
         return ParseProblem(f"The title is empty. Put the meeting's name in the quotes. {USAGE}")
     if len(title) > MAX_TITLE_LENGTH:
@@ -593,4 +591,4 @@ def parse_schedule_text(
 
 def confirmation_text(parsed: ParsedMeeting) -> str:
     """One line for the organiser: what was understood."""
-    return f"“{parsed.title}”, {describe(parsed.recurrence)}"
+    return f"“{escape_mrkdwn(parsed.title)}”, {describe(parsed.recurrence)}"

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.content import escape_mrkdwn
 from bot.meetings.ics import meeting_ics
 from bot.meetings.recurrence import (
     Recurrence,
@@ -259,7 +260,8 @@ def _wants_dms(session: Session, user_ids: list[str]) -> list[str]:
 
 def _not_found(meeting_id: int, meeting: Meeting | None) -> MeetingProblem:
     if meeting is not None and meeting.status == repo.CANCELLED:
-        return MeetingProblem(f"Meeting {meeting_id} (“{meeting.title}”) was already cancelled.")
+        title = escape_mrkdwn(meeting.title)
+        return MeetingProblem(f"Meeting {meeting_id} (“{title}”) was already cancelled.")
     return MeetingProblem(
         f"I can't find meeting {meeting_id}. `/club meeting list` shows the meetings and their ids."
     )
@@ -280,7 +282,8 @@ def get_active_meeting(
 ) -> MeetingSnapshot | MeetingProblem:
     found = get_meeting(db, meeting_id, now, defaults)
     if isinstance(found, MeetingSnapshot) and not found.active:
-        return MeetingProblem(f"Meeting {meeting_id} (“{found.title}”) was already cancelled.")
+        title = escape_mrkdwn(found.title)
+        return MeetingProblem(f"Meeting {meeting_id} (“{title}”) was already cancelled.")
     return found
 
 
@@ -365,12 +368,14 @@ def skip_next(
         rule = rule_of(meeting)
         if not rule.is_recurring:
             return MeetingProblem(
-                f"“{meeting.title}” happens only once, so there is no next one to skip. "
+                f"“{escape_mrkdwn(meeting.title)}” happens only once, so there is no next one "
+                "to skip. "
                 f"Use `/club meeting cancel {meeting_id}` to call it off."
             )
         upcoming = next_occurrence(rule, now, repo.skip_dates(session, meeting_id))
         if upcoming is None:
-            return MeetingProblem(f"“{meeting.title}” has no upcoming occurrence to skip.")
+            title = escape_mrkdwn(meeting.title)
+            return MeetingProblem(f"“{title}” has no upcoming occurrence to skip.")
         day = upcoming.astimezone(zone(rule.tz)).date()
         tell = _wants_dms(session, repo.people_answering(session, meeting_id, "going", upcoming))
         repo.add_skip(session, meeting_id, day, actor, now)

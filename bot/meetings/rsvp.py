@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.content import escape_mrkdwn
 from bot.meetings.planning import (
     MEETING_LENGTH,
     MeetingProblem,
@@ -81,15 +82,19 @@ def _answer_once(
         elif occurrence is None:
             occurrence = next_occurrence(rule, now, skips)
             if occurrence is None:
-                return MeetingProblem(f"“{meeting.title}” has no occurrence left to answer for.")
+                return MeetingProblem(
+                    f"“{escape_mrkdwn(meeting.title)}” has no occurrence left to answer for."
+                )
         elif not is_occurrence(rule, occurrence, skips):
             return MeetingProblem(
-                f"“{meeting.title}” doesn't happen then any more (it was moved or skipped). "
+                f"“{escape_mrkdwn(meeting.title)}” doesn't happen then any more "
+                "(it was moved or skipped). "
                 "Answer on the announcement, which shows the next one."
             )
         elif occurrence + MEETING_LENGTH <= now:
             return MeetingProblem(
-                f"That “{meeting.title}” is over. Answer on the announcement for the next one."
+                f"That “{escape_mrkdwn(meeting.title)}” is over. Answer on the announcement "
+                "for the next one."
             )
         repo.set_rsvp(session, meeting_id, user_id, occurrence, given.value, now)
         dm_coming = (

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 
 from bot import events
 from bot.deps import Deps
+from bot.edge.text import unescape_slack
 from bot.faq import asking as faq
 from bot.faq import mentors as faq_mentors
 from bot.faq.asking import Asked, Refusal, Reply
@@ -96,7 +97,7 @@ def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -
             # DMs: reply where they wrote (top level, or the thread they wrote in).
             reply_thread_ts=event.get("thread_ts") if in_dm else event["ts"],
             asker=event["user"],
-            text=faq.question_text(event.get("text") or ""),
+            text=faq.question_text(unescape_slack(event.get("text") or "")),
             via="dm" if in_dm else "channel",
         ),
     )
@@ -106,7 +107,7 @@ def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -
     if not _from_a_person(event, context) or event.get("subtype"):
         return
     deps = faq_manage.deps_from(context)
-    text = faq.question_text(event.get("text") or "")
+    text = faq.question_text(unescape_slack(event.get("text") or ""))
     in_dm = event["channel"].startswith("D")
     if in_dm and small_talk(text) is not None:
         return  # message.im brings the same words and replies; small talk keeps no claim

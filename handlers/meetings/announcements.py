@@ -11,6 +11,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.content import escape_mrkdwn
 from bot.deps import Deps
 from bot.meetings import planning as meetings
 from bot.meetings import rsvp
@@ -178,6 +179,7 @@ def cancel(deps: Deps, meeting_id: int) -> str:
     told = tell_going(deps, result.going, views.cancel_dm(snap), "cancel", meeting_id)
     log.info("meeting cancelled id=%s told=%d", meeting_id, told)
     return (
-        f"Cancelled “{snap.title}” (meeting {meeting_id}). I told <#{snap.channel_id}> "
+        f"Cancelled “{escape_mrkdwn(snap.title)}” (meeting {meeting_id}). "
+        f"I told <#{snap.channel_id}> "
         f"and {views.people(told)} going by DM; no more reminders will go out."
     )

@@ -15,6 +15,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.content import escape_mrkdwn
 from bot.deps import CONTEXT_KEY, Deps
 from bot.meetings import planning as meetings
 from bot.meetings import reminders, rsvp
@@ -192,10 +193,10 @@ def _record(press: Press, given: Answer, occurrence: datetime | None, for_all: b
     redraw_announcement(deps, press.meeting_id)
     snap = result.meeting
     if result.occurrence is None:
-        said = f"Got it for “{snap.title}”: {_SAID_ALL[given]}."
+        said = f"Got it for “{escape_mrkdwn(snap.title)}”: {_SAID_ALL[given]}."
     else:
         when = slack_date_token(result.occurrence, snap.recurrence.tz)
-        said = f"Got it for “{snap.title}” on {when}: {_SAID[given]}."
+        said = f"Got it for “{escape_mrkdwn(snap.title)}” on {when}: {_SAID[given]}."
         if snap.recurrence.is_recurring:
             said += " (Only that one; “All future ones…” answers for the rest.)"
     if result.dm_coming:

@@ -97,7 +97,7 @@ def announcement(snap: MeetingSnapshot) -> tuple[str, list[Block]]:
     """The message in the meeting's channel; redrawn in place as RSVPs come in."""
     head = f":calendar: *{_title(snap)}*  (meeting {snap.id})"
     if not snap.active:
-        text = f"Cancelled: {snap.title}"
+        text = f"Cancelled: {_title(snap)}"
         return text, [_section(f"~{head}~\n:x: This meeting was cancelled.")]
     lines = [head, f"*When:* {when_text(snap)}"]
     if snap.location:
@@ -128,7 +128,7 @@ def announcement(snap: MeetingSnapshot) -> tuple[str, list[Block]]:
     blocks.append({"type": "actions", "block_id": f"meeting_rsvp_{snap.id}", "elements": elements})
     organiser = f"<@{snap.organiser_id}>" if snap.organiser_id else "the club's organisers"
     blocks.append(_context(f"Organised by {organiser} · {going} going"))
-    return f"{snap.title}: {going} going, {maybe} maybe", blocks
+    return f"{_title(snap)}: {going} going, {maybe} maybe", blocks
 
 
 def confirmation(snap: MeetingSnapshot, verb: str = "Scheduled") -> tuple[str, list[Block]]:
@@ -158,7 +158,7 @@ def confirmation(snap: MeetingSnapshot, verb: str = "Scheduled") -> tuple[str, l
             ],
         },
     ]
-    return f"{verb} {snap.title} (meeting {snap.id})", blocks
+    return f"{verb} {_title(snap)} (meeting {snap.id})", blocks
 
 
 def meeting_list(snaps: list[MeetingSnapshot]) -> tuple[str, list[Block]]:
@@ -204,7 +204,7 @@ def reminder_post(
             ],
         },
     ]
-    return f"Reminder: {snap.title} starts in {format_offset(offset)}", blocks
+    return f"Reminder: {_title(snap)} starts in {format_offset(offset)}", blocks
 
 
 def reminder_dm(snap: MeetingSnapshot, occurrence: datetime) -> tuple[str, list[Block]]:
@@ -221,7 +221,7 @@ def reminder_dm(snap: MeetingSnapshot, occurrence: datetime) -> tuple[str, list[
             "elements": [_button("Stop these reminder DMs", ids.MEETING_DMS_OFF, "off")],
         },
     ]
-    return f"{snap.title} starts soon", blocks
+    return f"{_title(snap)} starts soon", blocks
 
 
 def people(n: int) -> str:
@@ -245,7 +245,7 @@ def cancel_question(snap: MeetingSnapshot, going: int) -> tuple[str, list[Block]
             ],
         },
     ]
-    return f"Cancel {snap.title}?", blocks
+    return f"Cancel {_title(snap)}?", blocks
 
 
 def change_dm(snap: MeetingSnapshot) -> str:
@@ -454,7 +454,7 @@ def attendance_prompt(
             "elements": [_button("Mark who came", ids.MEETING_MARK_ATTENDANCE, value, "primary")],
         },
     ]
-    return f"Who came to {snap.title}?", blocks
+    return f"Who came to {_title(snap)}?", blocks
 
 
 def offsets_field(offsets: tuple[timedelta, ...]) -> str:
