@@ -25,6 +25,7 @@ from bot.slack_client import fit_responses, make_client
 from handlers import commands
 from handlers.campaigns import commands as campaigns
 from handlers.commands import CommandRouter
+from handlers.delivery.slack import deliver_outbox
 from handlers.encouragement import kudos, nudges, progress, welcome
 from handlers.faq import answering as faq
 from handlers.home import listeners as home
@@ -78,6 +79,7 @@ def create_app(
     client = client or make_client(settings)
     executor = executor or TrackingExecutor()
     deps = Deps(settings=settings, db=db, clock=clock, client=client)
+    deps.outbox_sender = lambda: deliver_outbox(deps)
     bolt = App(
         client=client,
         signing_secret=settings.signing_secret or "",

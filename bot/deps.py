@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
@@ -15,6 +17,8 @@ from storage.db import Database
 
 CONTEXT_KEY = "club"
 
+log = logging.getLogger("clubbot.delivery")
+
 
 @dataclass
 class Deps:
@@ -23,15 +27,25 @@ class Deps:
     clock: Clock
     client: WebClient
     notifier: Notifier = field(init=False)
+    # Sends what the outbox holds now (create_app sets it; without it the tick sends).
+    outbox_sender: Callable[[], object] | None = None
 
     def __post_init__(self) -> None:
         self.notifier = Notifier(self.client, self.db, self.clock)
 
+    def deliver(self) -> None:
+        """After a use case committed outbox rows: send them now rather than at the next
+        tick. A failure here loses nothing (the rows wait for the tick)."""
+        if self.outbox_sender is None:
+            return
+        try:
+            self.outbox_sender()
+        except Exception:
+            log.exception("immediate delivery failed; the tick will retry")
+
     def roles_of(self, user_id: str) -> frozenset[Role]:
         """The person's roles as the policy sees them, with this club's settings."""
-        return roles.roles_for(
-            self.db, user_id, mentors_edit_faq=self.settings.mentors_edit_faq
-        )
+        return roles.roles_for(self.db, user_id, mentors_edit_faq=self.settings.mentors_edit_faq)
 
     def may(self, user_id: str, action: Action) -> bool:
         """Ask the policy, from stored roles, whether the person may do this now."""

@@ -1,5 +1,6 @@
-"""A real `clubbot run` killed with SIGKILL while the 1 h reminder DMs go out to five
-people: after each restart the outbox carries on, and everyone has theirs exactly once.
+"""A real `clubbot run` killed with SIGKILL while the 1 h reminder DMs (and, apart,
+encouragement nudges) go out to five people: after each restart the outbox carries on,
+and everyone has theirs exactly once.
 
 The kill lands inside a Web API call, after the emulator (Slack) has acted on it and
 before the bot hears the answer: the hardest moment, when the bot cannot know whether
@@ -27,6 +28,7 @@ from bot.meetings import planning, rsvp
 from bot.meetings.recurrence import Recurrence, Repeat
 from storage import migrate
 from storage.db import Database
+from storage.path import queries as path
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT = 30.0  # a cold child process imports Bolt, SQLAlchemy and every feature
@@ -125,11 +127,12 @@ def _seed(database_url: str, now: datetime) -> None:
         db.dispose()
 
 
-def test_sigkill_while_reminder_dms_go_out_loses_and_doubles_nothing(
-    database_url: str, emulator: SlackEmulator, clock_file: Clock
-) -> None:
-    clock = clock_file
-    _seed(database_url, clock.moment)
+def _kill_and_restart(
+    database_url: str, emulator: SlackEmulator, clock: Clock, expected: set[str]
+) -> str:
+    """Run `clubbot run`, SIGKILL it at each of KILLS in turn, restart it past the lease,
+    and let the last run finish: returns every run's log once all `expected` delivery
+    keys were delivered."""
     env = {
         "PATH": os.environ["PATH"],
         "SLACK_BOT_TOKEN": emulator.bot_token,
@@ -154,15 +157,13 @@ def test_sigkill_while_reminder_dms_go_out_loses_and_doubles_nothing(
             os.kill(running[-1].popen.pid, signal.SIGKILL)
 
     emulator.on_call = kill_on_cue
-    expected = {f"meetings.reminder:1:{STARTS.strftime('%Y-%m-%dT%H:%M:%SZ')}:3600"}
-    expected |= {f"{next(iter(expected))}:{user}" for user in PEOPLE}
     try:
         for run, kill in enumerate([*KILLS, None]):
             plan["kill"], plan["counts"] = kill, {}
             killed.clear()
             running.append(Process(env, delivered, seen))
             assert running[-1].connected.wait(WAIT), "".join(running[-1].log)
-            # The first run: the reminder falls due. Later runs: past the dead one's lease.
+            # The first run: the work falls due. Later runs: past the dead one's lease.
             step = timedelta(minutes=1) if run == 0 else LEASE
             clock.advance(step + timedelta(seconds=1))
             if kill is not None:
@@ -178,9 +179,40 @@ def test_sigkill_while_reminder_dms_go_out_loses_and_doubles_nothing(
     assert "Traceback" not in log, log
     # The two kills inside chat.postMessage: Slack had posted, and the next run saw so.
     assert log.count("delivery found already sent") == 2, log
+    return log
+
+
+def test_sigkill_while_reminder_dms_go_out_loses_and_doubles_nothing(
+    database_url: str, emulator: SlackEmulator, clock_file: Clock
+) -> None:
+    _seed(database_url, clock_file.moment)
+    reminder = f"meetings.reminder:1:{STARTS.strftime('%Y-%m-%dT%H:%M:%SZ')}:3600"
+    _kill_and_restart(
+        database_url, emulator, clock_file, {reminder, *(f"{reminder}:{u}" for u in PEOPLE)}
+    )
     channel_posts = [m for m in emulator.messages("C0CLUB") if m["text"].startswith("Reminder:")]
     assert len(channel_posts) == 1
     for user in PEOPLE:
         dms = emulator.messages(emulator.dm_channel_id(user))
         assert len(dms) == 1, (user, dms)
         assert "You said you're going" in dms[0]["text"] + str(dms[0].get("blocks"))
+
+
+def test_sigkill_while_nudges_go_out_loses_and_doubles_nothing(
+    database_url: str, emulator: SlackEmulator, clock_file: Clock
+) -> None:
+    db = Database(database_url)
+    try:
+        migrate.upgrade(db)
+        with db.transaction() as session:  # five people just read the guidelines
+            for user in PEOPLE:
+                for key in ("joined", "read_guidelines"):
+                    path.record_step(session, user, key, clock_file.moment)
+    finally:
+        db.dispose()
+    expected = {f"encouragement.nudge:{user}:step:read_guidelines" for user in PEOPLE}
+    _kill_and_restart(database_url, emulator, clock_file, expected)
+    for user in PEOPLE:
+        dms = emulator.messages(emulator.dm_channel_id(user))
+        assert len(dms) == 1, (user, dms)
+        assert "Read the guidelines" in dms[0]["text"]

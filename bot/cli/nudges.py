@@ -83,6 +83,7 @@ def _send_now() -> int:
     from bot.deps import Deps
     from bot.encouragement.nudges import run
     from bot.slack_client import make_client
+    from handlers.delivery.slack import deliver_outbox
     from storage.db import Database
 
     settings = settings_from_env()
@@ -90,6 +91,7 @@ def _send_now() -> int:
     try:
         client = make_client(settings)
         deps = Deps(settings=settings, db=database, clock=SystemClock(), client=client)
+        deps.outbox_sender = lambda: deliver_outbox(deps)  # sent now, not at the bot's tick
         report = run(deps)
     finally:
         database.dispose()

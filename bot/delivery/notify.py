@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
+from bot.delivery.rules import PERMANENT
 from storage.db import Database
 from storage.members import queries as members
 
@@ -71,7 +72,14 @@ class Notifier:
         try:
             user = self.client.users_info(user=user_id)["user"]
         except SlackApiError as error:
-            log.warning("users.info failed user=%s error=%s", user_id, error.response.get("error"))
+            code = str(error.response.get("error"))
+            log.warning("users.info failed user=%s error=%s", user_id, code)
+            if code in PERMANENT:
+                # Slack will not know them tomorrow either: keep the default for a week
+                # instead of asking on every nudge plan (every 10 minutes).
+                with self.db.transaction() as session:
+                    member = members.get_or_create(session, user_id, now)
+                    member.profile_fetched_at = now
             return Profile(user_id, user_id, "UTC")
         profile = Profile(
             user_id=user_id,

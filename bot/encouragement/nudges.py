@@ -1,9 +1,11 @@
 """Encouragement nudges: build each person's state from the database, plan with the
 pure rules (bot.encouragement.rules), send, and remember what went out.
 
-A nudge key is inserted first and the DM sent inside the same transaction: if
-Slack refuses, the insert rolls back and a later run tries again; if two runs
-race, the unique (user, key) lets only one of them send.
+A nudge key is inserted and the DM written to the outbox in the same transaction:
+if two runs race, the unique (user, key) lets only one of them decide it, and the
+deliverer sends it once after commit. A person Slack no longer knows is tried once
+(the outbox ends a delivery on a permanent error) and the nudge still counts as given,
+so the cap keeps them from being asked again every run.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.content import messages
 from bot.content.path import step
+from bot.delivery import outbox
 from bot.deps import Deps
 from bot.encouragement.rules import Nudge, NudgeKind, NudgePolicy, PersonState, Skip, plan_nudges
 from bot.quiet_hours import WorkingHours
@@ -204,39 +206,38 @@ def run_on(
             report.sent.append(nudge)
         else:
             report.not_sent.append((nudge, problem))
+    if report.sent:
+        sender.deliver()
     return report
 
 
-class _NotDelivered(Exception):
-    """Raised inside the sending transaction so the claimed key rolls back."""
+PURPOSE = "encouragement.nudge"
 
 
 def _send(deps: Deps, nudge: Nudge, policy: NudgePolicy, now: datetime) -> str | None:
-    """Claim the key, send, keep the claim only if the message went out. None = sent."""
+    """Record the key and write the DM to the outbox, together. None = on its way."""
     text = wording(nudge)
-    try:
-        with deps.db.transaction() as session:
-            member = session.get(Member, nudge.user_id, with_for_update=True)
-            if member is None or member.excluded or repo.is_opted_out(session, nudge.user_id):
-                return "no longer reachable"
-            last = repo.last_nudge_at(session, [nudge.user_id]).get(nudge.user_id)
-            if last is not None and now - last < policy.cap_period:
-                return "cap: another run nudged them first"
-            if not repo.record_sent(session, nudge.user_id, nudge.key, nudge.kind, now):
-                return "already sent"
-            repo.count(session, repo.NUDGES_SENT)
-            posted = deps.notifier.dm(
-                nudge.user_id, nudge_fallback(text), nudge_blocks(text, nudge.user_id)
-            )
-            if posted is None:
-                raise _NotDelivered("excluded")
-    except _NotDelivered as reason:
-        return str(reason)
-    except SlackApiError as error:
-        code = error.response.get("error") if error.response is not None else "unknown"
-        log.warning("nudge not delivered user=%s key=%s error=%s", nudge.user_id, nudge.key, code)
-        return f"Slack refused: {code}"
-    log.info("nudge sent user=%s key=%s reason=%s", nudge.user_id, nudge.key, nudge.reason)
+    with deps.db.transaction() as session:
+        member = session.get(Member, nudge.user_id, with_for_update=True)
+        if member is None or member.excluded or repo.is_opted_out(session, nudge.user_id):
+            return "no longer reachable"
+        last = repo.last_nudge_at(session, [nudge.user_id]).get(nudge.user_id)
+        if last is not None and now - last < policy.cap_period:
+            return "cap: another run nudged them first"
+        if not repo.record_sent(session, nudge.user_id, nudge.key, nudge.kind, now):
+            return "already sent"
+        repo.count(session, repo.NUDGES_SENT)
+        outbox.enqueue(
+            session,
+            nudge.user_id,
+            f"{PURPOSE}:{nudge.user_id}:{nudge.key}",
+            outbox.Message(
+                nudge_fallback(text), nudge_blocks(text, nudge.user_id), unsolicited=True
+            ),
+            now=now,
+            purpose=PURPOSE,
+        )
+    log.info("nudge queued user=%s key=%s reason=%s", nudge.user_id, nudge.key, nudge.reason)
     return None
 
 

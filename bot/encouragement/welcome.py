@@ -1,4 +1,4 @@
-"""Welcoming newcomers to the club channel: one DM per person, ever."""
+"""Welcoming newcomers to the club channel: one DM per person, ever (through the outbox)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.content import messages
+from bot.delivery import outbox
 from bot.deps import Deps
 from storage.encouragement import club_facts
 from storage.encouragement import queries as repo
+from storage.members.models import Member
 from storage.path import queries as steps_repo
 
 log = logging.getLogger("clubbot.welcome")
+
+PURPOSE = "encouragement.welcome"
 
 
 class WelcomeResult(StrEnum):
@@ -44,13 +48,24 @@ def welcome(deps: Deps, user_id: str, channel_id: str) -> WelcomeResult:
     with deps.db.transaction() as session:
         steps_repo.record_step(session, user_id, "joined", now)
     text = messages.welcome_text(user_id, club, next_meeting_line(deps, now))
-    # Claim first, send inside the same transaction: a failed send rolls the claim back.
+    # The claim and the DM's outbox row commit together; the deliverer sends it after.
     with deps.db.transaction() as session:
+        member = session.get(Member, user_id)
+        if member is not None and member.excluded:
+            log.info("welcome not sent, person excluded user=%s", user_id)
+            return WelcomeResult.EXCLUDED  # no claim: welcomed if they come back included
         if not repo.claim_welcome(session, user_id, now):
             return WelcomeResult.ALREADY_WELCOMED
-        if deps.notifier.dm(user_id, text) is None:
-            log.info("welcome not sent, person excluded user=%s", user_id)
-            return WelcomeResult.EXCLUDED
+        outbox.enqueue(
+            session,
+            user_id,
+            f"{PURPOSE}:{user_id}",
+            outbox.Message(text, unsolicited=True),
+            now=now,
+            purpose=PURPOSE,
+        )
         repo.count(session, repo.WELCOMES_SENT)
+    deps.deliver()
     log.info("welcomed user=%s", user_id)
     return WelcomeResult.SENT
+

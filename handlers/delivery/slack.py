@@ -12,12 +12,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 from urllib.error import URLError
+from weakref import WeakKeyDictionary
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.delivery import deliverer
 from bot.delivery.deliverer import Posted, SendError
 from bot.delivery.rules import SendFailure
+from bot.deps import Deps
 
 METADATA_EVENT = "clubbot_delivery"
 # How far back to look for an earlier attempt, beyond the row's creation (clock skew).
@@ -118,3 +121,19 @@ class _as_send_errors:
                 )
             ) from error
         return False
+
+
+_senders: WeakKeyDictionary[WebClient, WebApiSender] = WeakKeyDictionary()
+
+
+def sender_for(deps: Deps) -> WebApiSender:
+    """One sender per app client (its own client: no sleeping 429 retry handler)."""
+    sender = _senders.get(deps.client)
+    if sender is None:
+        sender = _senders[deps.client] = WebApiSender(delivery_client(deps.client))
+    return sender
+
+
+def deliver_outbox(deps: Deps) -> None:
+    """Send every outbox row that is due (the tick; and Deps.deliver after a use case)."""
+    deliverer.deliver_due(deps.db, sender_for(deps), deps.clock, lease=deps.settings.delivery_lease)

@@ -84,14 +84,18 @@ def test_an_excluded_person_is_not_welcomed(club: LocalClub) -> None:
     assert steps(club, NINA.user_id) == {"joined"}
 
 
-def test_a_failed_welcome_is_not_recorded_so_a_later_join_welcomes(club: LocalClub) -> None:
+def test_a_failed_welcome_is_retried_by_the_outbox_and_sent_once(club: LocalClub) -> None:
     club.emulator.fail_next("chat.postMessage", "internal_error")
     club._settled(lambda: club.sender.member_joined_channel(NINA.user_id, CLUB.channel_id))
     assert welcomes(club, NINA.user_id) == []
     assert club.db is not None
     with club.db.transaction() as session:
-        assert session.query(WelcomeSent).count() == 0
+        assert session.query(WelcomeSent).count() == 1  # decided; the DM waits in the outbox
     club._settled(lambda: club.sender.member_joined_channel(NINA.user_id, CLUB.channel_id))
+    assert welcomes(club, NINA.user_id) == []  # a rejoin is not a second welcome
+    club.advance(timedelta(minutes=1))  # past the backoff: the tick sends it
+    assert len(welcomes(club, NINA.user_id)) == 1
+    club.advance(timedelta(minutes=10))
     assert len(welcomes(club, NINA.user_id)) == 1
 
 
