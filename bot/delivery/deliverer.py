@@ -84,6 +84,16 @@ def on_sent(purpose: str, hook: AfterSent) -> None:
     _after_sent[purpose] = hook
 
 
+# purpose -> fn(session, job, error), run in the transaction that ends a row for good
+# (e.g. kudos that could not be posted are not counted).
+AfterFailed = Callable[[Session, Job, str], None]
+_after_failed: dict[str, AfterFailed] = {}
+
+
+def on_failed(purpose: str, hook: AfterFailed) -> None:
+    _after_failed[purpose] = hook
+
+
 def deliver_due(db: Database, sender: Sender, clock: Clock, *, lease: timedelta) -> int:
     """Send every row that is due now; returns how many were sent."""
     sent = 0
@@ -176,6 +186,9 @@ def _failed(db: Database, now: datetime, job: Job, failure: SendFailure) -> None
             )
             if decision.permanent and job.about:
                 _tell_organisers(session, job, failure.error, now)
+            failed_hook = _after_failed.get(job.purpose)
+            if failed_hook is not None:
+                failed_hook(session, job, failure.error)
             return
         row.status, row.next_attempt_at = PENDING, decision.at
         log.info(

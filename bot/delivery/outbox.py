@@ -23,7 +23,8 @@ each row once, per recipient, retrying what passes and stopping on what doesn't.
 Choosing the delivery key: it names the *decision*, so enqueuing it again is harmless
 (returns False). When the same thing may rightly be said again, the key must say which
 time it is (an offer row's id, an attempt number, a date): otherwise the second one is
-silently swallowed as a duplicate of the first.
+silently swallowed as a duplicate of the first. A row id alone is not enough when rows can
+be deleted: SQLite hands a deleted row's id to the next one.
 
 Replies that must be immediate (the ack, ephemeral answers, response_url, views.open
 with a trigger_id) do not go through here: they are answers to the person acting now.
@@ -37,6 +38,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from storage.db import Database
 from storage.delivery import queries
 from storage.delivery.models import Delivery
 
@@ -85,3 +87,17 @@ def enqueue(
             status="pending",
         ),
     )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # pending | sending | sent | failed | expired | skipped
+    error: str | None
+
+
+def outcome(db: Database, delivery_key: str) -> Outcome | None:
+    """How a delivery stands: for a use case that sent at once (Deps.deliver) and wants
+    to tell the person acting whether it went out."""
+    with db.transaction() as session:
+        row = queries.by_key(session, delivery_key)
+        return None if row is None else Outcome(row.status, row.last_error)

@@ -1,24 +1,35 @@
-"""Kudos: a public thank-you in the club channel, counted for milestones."""
+"""Kudos: a public thank-you in the club channel, counted for milestones.
+
+The kudos and its post commit together (the post through the outbox); a post Slack
+refuses for good takes the kudos back out of the counts.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from enum import StrEnum
+from uuid import uuid4
 
-from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.content import escape_mrkdwn
+from bot.delivery import deliverer, outbox
+from bot.delivery.deliverer import Job
 from bot.deps import Deps
 from handlers.encouragement.views.kudos import kudos_post
 from storage.db import Database
 from storage.encouragement import queries as repo
+from storage.encouragement.models import Kudos
 
 log = logging.getLogger("clubbot.kudos")
+
+PURPOSE = "encouragement.kudos"
 
 
 class KudosResult(StrEnum):
     POSTED = "posted"
+    QUEUED = "queued"  # Slack is busy: the outbox posts it shortly
     SELF = "self"
     BOT = "bot"
     NO_REASON = "no_reason"
@@ -68,15 +79,37 @@ def give_kudos(deps: Deps, giver: str, receiver: str, reason: str) -> KudosOutco
     excluded = deps.notifier.is_excluded(receiver)
     ref = escape_mrkdwn(profile.name) if excluded else f"<@{receiver}>"
     now = deps.clock.now()
-    try:
-        with deps.db.transaction() as session:
-            repo.add_kudos(session, giver, receiver, reason, now)
-            total = repo.kudos_received(session, [receiver]).get(receiver, 0)
-            # Posted inside the transaction: if Slack refuses, the kudos is not counted.
-            deps.client.chat_postMessage(channel=channel, text=kudos_post(giver, ref, reason))
-    except SlackApiError as error:
-        code = str(error.response.get("error")) if error.response is not None else "unknown"
-        log.warning("kudos not posted giver=%s error=%s", giver, code)
-        return KudosOutcome(KudosResult.POST_FAILED, channel, slack_error=code)
+    with deps.db.transaction() as session:
+        kudos = repo.add_kudos(session, giver, receiver, reason, now)
+        total = repo.kudos_received(session, [receiver]).get(receiver, 0)
+        # Not the id alone: SQLite reuses the id of a kudos taken back (a refused post).
+        key = f"{PURPOSE}:{kudos.id}:{uuid4().hex}"
+        outbox.enqueue(
+            session,
+            channel,
+            key,
+            outbox.Message(kudos_post(giver, ref, reason)),
+            now=now,
+            purpose=PURPOSE,
+            ref=str(kudos.id),
+            about="a kudos post",
+        )
+    deps.deliver()  # at once, so the giver hears how it went
+    sent = outbox.outcome(deps.db, key)
+    if sent is not None and sent.status == "failed":
+        log.warning("kudos not posted giver=%s error=%s", giver, sent.error)
+        return KudosOutcome(KudosResult.POST_FAILED, channel, slack_error=sent.error)
     log.info("kudos giver=%s receiver=%s", giver, receiver)
-    return KudosOutcome(KudosResult.POSTED, channel, total)
+    posted = sent is not None and sent.status == "sent"
+    return KudosOutcome(KudosResult.POSTED if posted else KudosResult.QUEUED, channel, total)
+
+
+def _not_posted(session: Session, job: Job, _error: str) -> None:
+    """The post failed for good: the kudos is not counted (as if never given)."""
+    kudos = session.get(Kudos, int(job.ref or 0))
+    if kudos is not None:
+        session.delete(kudos)
+        repo.count(session, repo.KUDOS_GIVEN, by=-1)
+
+
+deliverer.on_failed(PURPOSE, _not_posted)

@@ -32,6 +32,8 @@ def _give(call: CommandCall) -> None:
     outcome = kudos.give_kudos(call.deps, call.user_id, receiver, reason)
     text = {
         KudosResult.POSTED: f":raised_hands: Thanks posted in <#{outcome.channel}>.",
+        KudosResult.QUEUED: f":raised_hands: Slack is busy right now; your thanks will appear in "
+        f"<#{outcome.channel}> shortly.",
         KudosResult.SELF: "Kudos are for thanking someone else, but I'm glad you're proud "
         "of your work! :slightly_smiling_face:",
         KudosResult.BOT: "Kudos are for colleagues; bots don't need them (but thank you!).",
@@ -42,7 +44,7 @@ def _give(call: CommandCall) -> None:
         f"(Slack said `{outcome.slack_error}`), so nothing was counted. Please try again later.",
     }[outcome.result]
     call.respond(text=text, response_type="ephemeral")
-    if outcome.result is KudosResult.POSTED:
+    if outcome.result in (KudosResult.POSTED, KudosResult.QUEUED):
         nudges.nudge_now(call.deps, receiver)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.encouragement import kudos
-from bot.local import CLUB, MARCO, NINA, LocalClub
+from bot.local import CLUB, MARCO, NINA, OLIVIA, SAM, LocalClub
 from storage.encouragement.models import Kudos
 
 
@@ -11,6 +13,14 @@ def kudos_rows(club: LocalClub) -> int:
     assert club.db is not None
     with club.db.transaction() as session:
         return session.query(Kudos).count()
+
+
+def kudos_posts(club: LocalClub) -> list[dict[str, object]]:
+    """The thank-you posts in the club channel (not answers through response_url)."""
+    return [
+        m for m in club.replies(CLUB.channel_id)
+        if "thanks <@" in str(m.get("text", "")) and not m.get("response_url")
+    ]
 
 
 def test_kudos_are_posted_in_the_club_channel_and_counted(club: LocalClub) -> None:
@@ -63,6 +73,32 @@ def test_when_slack_refuses_the_post_nothing_is_counted(club: LocalClub) -> None
     assert "Slack said `not_in_channel`" in club.last_reply()["text"]
     assert kudos_rows(club) == 0
     assert kudos.kudos_counts(club.bot.deps.db).total_ever == 0
+
+
+def test_a_refused_post_tells_the_organisers_once(club: LocalClub) -> None:
+    workspace = club.emulator.workspace
+    with workspace.lock:  # someone removed the bot from the club channel
+        workspace.channel(CLUB.channel_id).members.remove(club.emulator.bot_user_id)
+    club.command(NINA.user_id, f"kudos <@{MARCO.user_id}|marco> for the tour")
+    club.command(SAM.user_id, f"kudos <@{MARCO.user_id}|marco> for the photos")
+    assert kudos_rows(club) == 0
+    told = [m for m in club.replies(club.dm_channel(OLIVIA.user_id)) if "kudos" in m["text"]]
+    assert len(told) == 1
+    assert "couldn't deliver a kudos post to <#C0CLUB>" in told[0]["text"]
+    assert "invite me" in told[0]["text"]
+
+
+def test_a_busy_slack_posts_the_kudos_a_little_later_and_counts_it_once(club: LocalClub) -> None:
+    club.emulator.fail_next("chat.postMessage", "internal_error")
+    club.command(NINA.user_id, f"kudos <@{MARCO.user_id}|marco> for the tour")
+    said = [call.args["text"] for call in club.emulator.calls_to("response_url")]
+    assert any("your thanks will appear in <#C0CLUB> shortly" in text for text in said)
+    assert kudos_posts(club) == []
+    club.advance(timedelta(minutes=1))
+    assert len(kudos_posts(club)) == 1
+    club.advance(timedelta(minutes=10))
+    assert len(kudos_posts(club)) == 1
+    assert kudos.kudos_counts(club.bot.deps.db).total_ever == 1
 
 
 def test_an_excluded_colleague_is_thanked_by_name_without_a_ping(club: LocalClub) -> None:
