@@ -91,24 +91,26 @@ def _introduce(deps: Deps, intro: Introduction) -> None:
 
 
 def _nobody_left(deps: Deps, stalled: Stalled) -> None:
+    channel = deps.settings.mentors_channel
+    organisers = " The organisers know, and can pair you by hand." if channel else ""
     deps.notifier.dm(
         stalled.mentee_id,
-        "I'm sorry: right now every mentor who could help is either busy, away, or has "
-        "already been asked, so I couldn't find you a mentor yet. Your request stays open "
-        "and the organisers know about it; I'll make the introduction as soon as "
-        "someone has room.",
+        "I'm sorry: I couldn't find you a mentor yet. Every mentor who fits your topics "
+        "has said no, not answered in time, or has no room right now. Your request stays "
+        "open: I'll offer it again as soon as a mentor has room or a new one signs up."
+        f"{organisers} `/club mentor cancel` withdraws it if you'd rather.",
         unsolicited=False,
     )
-    channel = deps.settings.mentors_channel
     if channel:
         topics = views.topic_list(stalled.topics)
         deps.client.chat_postMessage(
             channel=channel,
             text=(
-                f":hourglass: <@{stalled.mentee_id}> is waiting for a mentor ({topics}), and "
-                "nobody is left to offer the request to. If you have room, raise your capacity "
-                "with `/club mentor signup`. Organisers: `/club mentor suggest "
-                f"<@{stalled.mentee_id}>` or `/club pairing round`."
+                f":hourglass: <@{stalled.mentee_id}> is waiting for a mentor ({topics}): every "
+                "mentor who fits has declined, not answered or is full. If you have room, "
+                "raise your capacity with `/club mentor signup`. Organisers: `/club mentor "
+                f"suggest <@{stalled.mentee_id}>`, `/club pair` or `/club pairing round` "
+                "(mentors who only didn't answer are asked again)."
             ),
         )
 

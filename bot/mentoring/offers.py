@@ -53,20 +53,35 @@ def mentor_profiles(session: Session) -> list[MentorProfile]:
     ]
 
 
-def domain_request(session: Session, request: MentorRequestRow) -> MentorRequest:
+def domain_request(
+    session: Session, request: MentorRequestRow, *, again: bool = False
+) -> MentorRequest:
+    """The request as the ranking sees it. Moving on after a decline or a timeout skips
+    every mentor already tried; ``again`` (a mentor has room, a round, an organiser's
+    choice) skips only those who said no, so a mentor who merely timed out is asked again."""
     member = session.get(Member, request.mentee_id)
+    tried = (
+        frozenset()
+        if not request.id
+        else repo.refused_by(session, request.id)
+        if again
+        else repo.offered_mentors(session, request.id)
+    )
     return MentorRequest(
         mentee_id=request.mentee_id,
         topics=frozenset(request.topics),
         tz=(member.tz if member else None) or "UTC",
         past_mentor_ids=repo.past_mentors(session, request.mentee_id),
-        declined_by=repo.offered_mentors(session, request.id) if request.id else frozenset(),
+        declined_by=tried,
         allow_repeat=request.allow_repeat,
     )
 
 
-def rank_for(session: Session, request: MentorRequestRow, now: datetime) -> list[RankedMentor]:
-    return rank_mentors(domain_request(session, request), mentor_profiles(session), now)
+def rank_for(
+    session: Session, request: MentorRequestRow, now: datetime, *, again: bool = False
+) -> list[RankedMentor]:
+    wanted = domain_request(session, request, again=again)
+    return rank_mentors(wanted, mentor_profiles(session), now)
 
 
 # --- making offers --------------------------------------------------------------------------
@@ -91,22 +106,21 @@ def make_offer(
         "offered_at": now,
         "expires_at": now + timeout,
     }
-    # A mentor back from `/club exclude me` may get once more the offer withdrawn then.
-    offer = repo.reopen_offer(session, request.id, ranked.user_id, values)
-    if offer is None:
-        offer = MentorOffer(
-            request_id=request.id,
-            mentor_id=ranked.user_id,
-            status="pending",
-            pending_for=request.id,
-            **values,
-        )
-        session.add(offer)
+    # Always a new row, also when the request goes to this mentor again: each attempt has
+    # its own id, so its DM and delivery key never collide with an earlier attempt's.
+    offer = MentorOffer(
+        request_id=request.id,
+        mentor_id=ranked.user_id,
+        status="pending",
+        pending_for=request.id,
+        **values,
+    )
+    session.add(offer)
     session.flush()
     profile = repo.profile(session, ranked.user_id)
     if profile is not None:
         profile.last_offered_at = now
-    request.stalled_at = None
+    # stalled_at stays: the mentee was told once that it may take a while.
     outbox.offers.append(offer_note(offer, request))
     outbox.homes.append(offer.mentor_id)  # their Home lists offers waiting for an answer
     log.info("offer made offer=%s request=%s mentor=%s", offer.id, request.id, offer.mentor_id)
@@ -132,7 +146,8 @@ def offer_note(offer: MentorOffer, request: MentorRequestRow) -> OfferNote:
 def offer_next(
     session: Session, request: MentorRequestRow, now: datetime, timeout: timedelta, outbox: Outbox
 ) -> None:
-    """Offer an open request to the best mentor not yet tried, or say nobody is left."""
+    """Offer an open request to the best mentor not yet tried, or tell the mentee (once)
+    that it waits; it is offered again when a mentor has room (offer_waiting_to)."""
     ranked = rank_for(session, request, now)
     if ranked:
         make_offer(session, request, ranked[0], now, timeout, outbox)
@@ -149,7 +164,9 @@ def offer_waiting_to(
     """A mentor has room again (signed up, resumed, more capacity, a pairing ended): offer
     them the oldest waiting requests they fit, as the ranking sees them, while room lasts.
 
-    Without this a request nobody could take stays waiting until an organiser acts.
+    Mentors who only timed out on a request (or were full, or withdrawn) are asked again;
+    one who declined it is not. Without this a request nobody could take stays waiting
+    until an organiser acts.
     """
     row = repo.profile(session, mentor_id)
     if row is None:
@@ -158,7 +175,8 @@ def offer_waiting_to(
     for request in repo.waiting_requests(session):  # oldest first, no offer out
         if free <= 0:
             return
-        ranked = rank_for(session, request, now)  # paused, away, declined, past pairs: skipped
+        # Paused, away, declined, past pairs: skipped.
+        ranked = rank_for(session, request, now, again=True)
         fit = next((r for r in ranked if r.user_id == mentor_id), None)
         if fit is not None:
             make_offer(session, request, fit, now, timeout, outbox)
@@ -288,6 +306,37 @@ def create_request(
         if again is None:
             raise
         return again
+
+
+class CancelResult(StrEnum):
+    CANCELLED = "cancelled"
+    NONE_OPEN = "none_open"
+    PAIRED = "paired"  # they have a mentor: ending a pairing is `/club mentor end`
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    result: CancelResult
+    outbox: Outbox
+
+
+def cancel_request(db: Database, mentee_id: str, now: datetime) -> CancelOutcome:
+    """`/club mentor cancel`: the mentee withdraws their open request; an offer still out
+    is withdrawn too (its DM loses the buttons), so nobody accepts a request that's gone."""
+    outbox = Outbox()
+    with db.transaction() as session:
+        request = repo.open_request(session, mentee_id)
+        if request is None:
+            mine = repo.active_pairings_of(session, mentee_id)
+            paired = any(p.mentee_id == mentee_id for p in mine)
+            return CancelOutcome(CancelResult.PAIRED if paired else CancelResult.NONE_OPEN, outbox)
+        offer = repo.pending_offer(session, request.id)
+        if offer is not None and repo.settle_offer(session, offer.id, "cancelled", now):
+            outbox.stale.append(stale(offer, mentee_id, "cancelled"))
+            outbox.homes.append(offer.mentor_id)
+        repo.close_request(session, request, "cancelled", now)
+        log.info("request cancelled request=%s mentee=%s", request.id, mentee_id)
+    return CancelOutcome(CancelResult.CANCELLED, outbox)
 
 
 def has_past_mentors(db: Database, mentee_id: str) -> bool:

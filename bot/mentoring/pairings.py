@@ -269,7 +269,7 @@ def suggest(db: Database, mentee_id: str, now: datetime, limit: int = 5) -> Sugg
             request = MentorRequestRow(
                 mentee_id=mentee_id, topics=list(last.topics) if last else [], created_at=now
             )
-        ranked = rank_for(session, request, now)
+        ranked = rank_for(session, request, now, again=True)
         return Suggestion(has_open, tuple(request.topics), tuple(ranked[:limit]))
 
 
@@ -309,13 +309,14 @@ def manual_pair(
                 mentee_id=mentee_id, topics=[], goal="", preferred_times="", allow_repeat=False,
                 status="waiting", open_for=mentee_id, created_at=now, created_by=organiser,
             )  # fmt: skip
-        wanted = domain_request(session, request)
+        # Only a mentor who said no is ruled out: one who timed out may be asked again.
+        wanted = domain_request(session, request, again=True)
         if mentor_id in wanted.past_mentor_ids and not wanted.allow_repeat:
             return ManualOutcome(ManualResult.PAST_PAIR)
-        current = repo.pending_offer(session, request.id)
+        current = repo.pending_offer(session, request.id) if request.id else None
+        if current is not None and current.mentor_id == mentor_id:
+            return ManualOutcome(ManualResult.ALREADY_OFFERED)
         if mentor_id in wanted.declined_by:
-            if current is not None and current.mentor_id == mentor_id:
-                return ManualOutcome(ManualResult.ALREADY_OFFERED)
             return ManualOutcome(ManualResult.ALREADY_OFFERED, "declined")
         profile = next((m for m in mentor_profiles(session) if m.user_id == mentor_id), None)
         if profile is None:
@@ -330,6 +331,7 @@ def manual_pair(
             session.flush()
         if current is not None and repo.settle_offer(session, current.id, "withdrawn", now):
             outbox.stale.append(stale(current, mentee_id, "withdrawn"))
+            outbox.homes.append(current.mentor_id)
         reasons = pair_reasons(wanted, profile, now)
         ranked = RankedMentor(mentor_id, score, reasons)
         make_offer(

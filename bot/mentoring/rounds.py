@@ -37,7 +37,7 @@ def preview_round(db: Database, organiser: str, now: datetime) -> RoundPreview:
         rows = repo.waiting_requests(session)
         if not rows:
             return RoundPreview(None, (), (), 0.0, 0.0)
-        requests = [domain_request(session, row) for row in rows]
+        requests = [domain_request(session, row, again=True) for row in rows]
         mentors = mentor_profiles(session)
         plan = assign_round(requests, mentors, now)
         greedy = assign_greedy(requests, mentors, now)
@@ -93,7 +93,8 @@ def confirm_round(
                 continue
             # Things may have moved since the preview: re-check against the live ranking.
             ranked = next(
-                (r for r in rank_for(session, request, now) if r.user_id == mentor_id), None
+                (r for r in rank_for(session, request, now, again=True) if r.user_id == mentor_id),
+                None,
             )
             if (
                 request.status != "waiting"

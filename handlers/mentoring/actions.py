@@ -217,14 +217,18 @@ def current_request_text(outcome: RequestOutcome) -> str:
     if request.offered_to:
         where = "a mentor is considering it now"
     elif request.stalled:
-        where = "every mentor who could help is busy right now; the organisers know"
+        where = (
+            "every mentor who fits has said no, not answered in time, or is full; I'll "
+            "offer it again as soon as one has room or a new one signs up"
+        )
     else:
         where = "it's waiting for the next pairing round"
     goal = f" Goal: {views.free(request.goal, 300)}." if request.goal.strip() else ""
     return (
         f"You already have an open request (since {views.when(request.created_at)}; topics: "
         f"{views.topic_list(request.topics)}).{goal} Where it stands: {where}. "
-        "One request at a time keeps things simple for the mentors."
+        "One request at a time keeps things simple for the mentors; "
+        "`/club mentor cancel` withdraws it."
     )
 
 

@@ -22,7 +22,7 @@ from bot.mentoring import (
     rounds as mentoring_rounds,
 )
 from bot.mentoring.delivery import deliver
-from bot.mentoring.offers import RequestState
+from bot.mentoring.offers import CancelResult, RequestState
 from bot.mentoring.pairing import normalise_topic
 from bot.mentoring.pairings import EndResult, ManualResult
 from bot.roles.policy import Action
@@ -56,6 +56,8 @@ def register(wire: Wiring, router: CommandRouter) -> None:
         ("mentor end", "mentor end [@person]", "end a mentoring pairing", _end,
          Action.USE_BOT, GROUP),
         ("mentor change", "mentor change", "ask for a different mentor", _change,
+         Action.USE_BOT, GROUP),
+        ("mentor cancel", "mentor cancel", "withdraw your open request for a mentor", _cancel,
          Action.USE_BOT, GROUP),
         ("mentor topics", "mentor topics", "the topics mentors help with", _topics_list,
          Action.USE_BOT, GROUP),
@@ -262,6 +264,25 @@ def _change(call: CommandCall) -> None:
     )
 
 
+def _cancel(call: CommandCall) -> None:
+    if call.args.strip():
+        _say(call, "Type just `/club mentor cancel` to withdraw your request. Nothing was changed.")
+        return
+    deps = call.deps
+    outcome = mentoring_offers.cancel_request(deps.db, call.user_id, deps.clock.now())
+    _say(
+        call,
+        {
+            CancelResult.CANCELLED: "Done: your request for a mentor is withdrawn, and no mentor "
+            "will be asked about it. `/club mentor request` whenever you'd like one.",
+            CancelResult.PAIRED: "You have a mentor already, so there's no request to withdraw. "
+            "`/club mentor end` ends a pairing.",
+            CancelResult.NONE_OPEN: "You have no open request for a mentor; nothing to withdraw.",
+        }[outcome.result],
+    )
+    deliver(deps, outcome.outbox)
+
+
 def _topics_list(call: CommandCall) -> None:
     if call.args.strip().lower() not in ("", "list"):
         _say(
@@ -404,7 +425,8 @@ def _pairings(call: CommandCall) -> None:
             where = (
                 f"offered to <@{w.offered_to}> until {views.when(w.offer_expires_at)}"
                 if w.offered_to and w.offer_expires_at
-                else "nobody left to offer it to"
+                else "every mentor who fits has declined, not answered or is full: offered "
+                "again when one has room"
                 if w.stalled
                 else "waiting for a round"
             )

@@ -295,6 +295,8 @@ def offer_closed_text(why: str, mentee_id: str, timeout: timedelta) -> str:
         f"another mentor to help {who}.",
         "accepted": f":handshake: You accepted {who}'s request. I've introduced you both "
         "in a group DM.",
+        "cancelled": f"This offer is no longer open: {who} withdrew their request. "
+        "Thank you for being there!",
     }.get(why, f"This offer for {who} has moved on.")
 
 

@@ -6,8 +6,9 @@ Idempotency lives in the schema as much as in the code:
   and NULL once it is closed, so a unique constraint allows one open request
   per person (NULLs never collide, on SQLite and PostgreSQL alike).
 - ``mentor_offers.pending_for`` does the same for "one pending offer per
-  request", and (request, mentor) is unique: a request is offered to a mentor
-  at most once.
+  request". A request may go to the same mentor again later (they only timed out,
+  or asked not to be contacted and came back): each attempt is a row of its own,
+  so every offer DM has its own id and delivery key.
 - ``pairings.request_id`` is unique: a request ends in at most one pairing,
   whatever the number of clicks.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base
@@ -82,10 +83,7 @@ class MentorOffer(Base):
     """One request offered to one mentor, waiting for Accept or Decline."""
 
     __tablename__ = "mentor_offers"
-    __table_args__ = (
-        UniqueConstraint("request_id", "mentor_id"),
-        Index("ix_mentor_offers_status_expires_at", "status", "expires_at"),
-    )
+    __table_args__ = (Index("ix_mentor_offers_status_expires_at", "status", "expires_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(
@@ -93,7 +91,8 @@ class MentorOffer(Base):
     )
     mentor_id: Mapped[str] = mapped_column(String(32), index=True)
     # pending, accepted, declined, expired, withdrawn (moved on by an organiser), full,
-    # excluded (withdrawn when the mentor asked not to be contacted; may be reopened).
+    # excluded (withdrawn when the mentor asked not to be contacted), cancelled (the
+    # mentee withdrew the request).
     status: Mapped[str] = mapped_column(String(12), default="pending")
     pending_for: Mapped[int | None] = mapped_column(unique=True, default=None)
     score: Mapped[float] = mapped_column(default=0.0)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -23,8 +22,12 @@ from storage.privacy import forgets
 MENTOR_ROLE = "mentor"
 # An offer's status once it was withdrawn because its mentor asked not to be contacted
 # (`/club exclude me`). Unlike a decline it does not rule the mentor out for the request:
-# back in, they may be offered it again (reopen_offer: one offer row per request and mentor).
+# back in, they may be offered it again (as a new offer row).
 EXCLUDED = "excluded"
+# What rules a mentor out for a request for good: they said no (or it is theirs now).
+# Anything else (no answer in time, full at the moment, withdrawn by an organiser or on
+# `exclude me`) may be offered to them again once they have room.
+REFUSED = ("declined", "pending", "accepted")
 
 # --- topics organisers manage ---------------------------------------------------
 
@@ -134,6 +137,14 @@ def offered_mentors(session: Session, request_id: int) -> frozenset[str]:
     return frozenset(session.scalars(query))
 
 
+def refused_by(session: Session, request_id: int) -> frozenset[str]:
+    """Mentors who declined this request, or have it pending or accepted now."""
+    query = select(MentorOffer.mentor_id).where(
+        MentorOffer.request_id == request_id, MentorOffer.status.in_(REFUSED)
+    )
+    return frozenset(session.scalars(query))
+
+
 def pending_offer(session: Session, request_id: int) -> MentorOffer | None:
     return session.scalar(select(MentorOffer).where(MentorOffer.pending_for == request_id))
 
@@ -157,40 +168,6 @@ def settle_offer(session: Session, offer_id: int, status: str, now: datetime) ->
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def reopen_offer(
-    session: Session, request_id: int, mentor_id: str, values: dict[str, Any]
-) -> MentorOffer | None:
-    """The request goes again to a mentor whose offer of it was withdrawn when they asked not
-    to be contacted: that offer row is pending once more, with ``values`` (the new score,
-    times...) and no DM yet. One conditional UPDATE, so of two callers at once one reopens it
-    (the other then inserts and meets the unique constraint). None: no such offer."""
-    offer_id = session.scalar(
-        select(MentorOffer.id).where(
-            MentorOffer.request_id == request_id,
-            MentorOffer.mentor_id == mentor_id,
-            MentorOffer.status == EXCLUDED,
-        )
-    )
-    if offer_id is None:
-        return None
-    result = session.execute(
-        update(MentorOffer)
-        .where(MentorOffer.id == offer_id, MentorOffer.status == EXCLUDED)
-        .values(
-            **values,
-            status="pending",
-            pending_for=request_id,
-            answered_at=None,
-            channel_id=None,
-            message_ts=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if not result.rowcount:  # type: ignore[attr-defined]
-        return None
-    return session.get(MentorOffer, offer_id, populate_existing=True)
 
 
 def due_offer_ids(session: Session, now: datetime) -> list[int]:

@@ -134,12 +134,13 @@ def test_with_no_other_mentor_the_request_waits_and_include_me_offers_it_back(
     assert len(offer_dms_to(club, MARCO.user_id)) == 2  # the first offer and this one
     offer = latest_offer(club, MARCO)
     assert has_buttons(offer) and offer["ts"] != withdrawn["ts"]
-    assert offer_states(club) == [(MARCO.user_id, "pending")]  # the same offer, open again
+    # A new offer row: its own id, so its DM and delivery key are its own.
+    assert offer_states(club) == [(MARCO.user_id, "excluded"), (MARCO.user_id, "pending")]
     assert not has_buttons(offers_to(club, MARCO)[0])
 
     accept(club, MARCO, offer)
     assert pairings(club) == [(NINA.user_id, MARCO.user_id, "active")]
-    assert offer_states(club) == [(MARCO.user_id, "accepted")]
+    assert offer_states(club) == [(MARCO.user_id, "excluded"), (MARCO.user_id, "accepted")]
 
 
 def test_an_offer_withdrawn_on_exclude_can_reach_the_mentor_again_after_a_decline(
@@ -151,7 +152,11 @@ def test_an_offer_withdrawn_on_exclude_can_reach_the_mentor_again_after_a_declin
     assert len(offer_dms_to(club, MARCO.user_id)) == 1  # the request is with MEI meanwhile
 
     club.press(MEI.user_id, latest_offer(club, MEI), ids.MENTOR_OFFER_DECLINE)
-    assert offer_states(club) == [(MARCO.user_id, "pending"), (MEI.user_id, "declined")]
+    assert offer_states(club) == [
+        (MARCO.user_id, "excluded"),
+        (MEI.user_id, "declined"),
+        (MARCO.user_id, "pending"),
+    ]
     assert has_buttons(latest_offer(club, MARCO))
     assert len(offer_dms_to(club, MARCO.user_id)) == 2
 

@@ -369,7 +369,7 @@ def test_nobody_left_tells_the_mentee_honestly_and_the_organisers(club: LocalClu
     post = club.replies(MENTORS.channel_id)[-1]
     assert "<@U0NINA> is waiting for a mentor" in post["text"]
     club.command(OLIVIA.user_id, "pairings waiting")
-    assert "nobody left to offer it to" in last_response(club)
+    assert "offered again when one has room" in last_response(club)
     # Still one open request, and asking again shows it rather than opening a second.
     club.command(NINA.user_id, "mentor request")
     assert "You already have an open request" in last_response(club)

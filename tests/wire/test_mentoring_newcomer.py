@@ -12,18 +12,22 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.local import MARCO, MEI, NINA, SAM, LocalClub, Person
+from bot.local import MARCO, MEI, NINA, OLIVIA, SAM, LocalClub, Person
 from bot.mentoring import mentors as mentoring
 from handlers import ids
-from storage.mentoring.models import MentorProfileRow
+from storage.mentoring.models import MentorProfileRow, MentorRequestRow
 from tests.wire.conftest import duplicate_block_ids
 from tests.wire.test_mentoring import (
+    accept,
     ask,
     count,
+    decline,
+    dm_messages,
     has_buttons,
     last_response,
     latest_offer,
     offer_states,
+    offers_to,
     opened_views,
     pairings,
     sign_up,
@@ -202,3 +206,97 @@ def test_a_refused_pause_never_suggests_a_day_in_the_past(club: LocalClub, typed
     suggested = [d for d in re.findall(r"\d{4}-\d{2}-\d{2}", reply) if d not in typed]
     shown = [date.fromisoformat(d) for d in suggested]
     assert shown and all(d > date(2026, 12, 1) for d in shown), reply
+
+
+# --- 3. stuck requests: honest, open, offered again; cancel -------------------------------------
+
+TIMED_OUT = timedelta(hours=24, minutes=2)  # past the offer timeout (24 h in tests)
+
+
+def nina_stuck_after_marco_timed_out(club: LocalClub, capacity: str = "1") -> None:
+    sign_up(club, MARCO, "blogging", capacity=capacity)
+    ask(club, NINA, "blogging")
+    club.advance(TIMED_OUT, step=timedelta(hours=1))
+    assert offer_states(club) == [(MARCO.user_id, "expired")]
+    told = dm_messages(club, NINA)[-1]["text"]
+    assert "couldn't find you a mentor yet" in told and "stays open" in told
+    assert "offer it again" in told and "`/club mentor cancel`" in told
+
+
+def test_a_stuck_request_stays_open_and_goes_again_to_a_mentor_with_room(
+    club: LocalClub,
+) -> None:
+    nina_stuck_after_marco_timed_out(club)
+    club.command(OLIVIA.user_id, "pairings waiting")
+    assert "offered again when one has room" in last_response(club)
+    club.command(NINA.user_id, "mentor status")
+    assert "I'll offer it again" in last_response(club)
+    assert count(club, MentorRequestRow, MentorRequestRow.open_for == NINA.user_id) == 1
+
+    sign_up(club, MARCO, "blogging", capacity="2")  # room again: he only timed out
+    assert offer_states(club) == [(MARCO.user_id, "expired"), (MARCO.user_id, "pending")]
+    first, again = offers_to(club, MARCO)
+    assert first["ts"] != again["ts"] and has_buttons(again) and not has_buttons(first)
+    accept(club, MARCO, again)
+    assert pairings(club) == [(NINA.user_id, MARCO.user_id, "active")]
+
+
+def test_a_stuck_request_goes_to_a_new_mentor_but_never_back_to_one_who_declined(
+    club: LocalClub,
+) -> None:
+    sign_up(club, MEI, "blogging")
+    ask(club, NINA, "blogging")
+    decline(club, MEI)
+    assert "couldn't find you a mentor yet" in dm_messages(club, NINA)[-1]["text"]
+    sign_up(club, MEI, "blogging", capacity="3")  # more room, but she said no to it
+    assert offer_states(club) == [(MEI.user_id, "declined")]
+    sign_up(club, MARCO, "blogging")  # a new mentor: offered at once
+    assert offer_states(club) == [(MEI.user_id, "declined"), (MARCO.user_id, "pending")]
+
+
+def test_organisers_can_pair_a_mentor_who_only_timed_out_and_rounds_consider_them(
+    club: LocalClub,
+) -> None:
+    nina_stuck_after_marco_timed_out(club, capacity="2")
+    club.command(OLIVIA.user_id, "mentor suggest <@U0NINA|nina>")
+    assert "<@U0MARCO>" in last_response(club)
+    club.command(OLIVIA.user_id, "pair <@U0NINA|nina> <@U0MARCO|marco>")
+    assert "Offered <@U0NINA> to <@U0MARCO>" in last_response(club)
+    assert offer_states(club) == [(MARCO.user_id, "expired"), (MARCO.user_id, "pending")]
+    club.command(OLIVIA.user_id, "pair <@U0NINA|nina> <@U0MARCO|marco>")
+    assert "has already been offered" in last_response(club)
+    decline(club, MARCO)
+    club.command(OLIVIA.user_id, "pair <@U0NINA|nina> <@U0MARCO|marco>")
+    assert "and declined it" in last_response(club)
+
+    ask(club, SAM, "blogging")  # MARCO again, who lets it time out too
+    club.advance(TIMED_OUT, step=timedelta(hours=1))
+    club.command(OLIVIA.user_id, "pairing round")
+    preview = [m for m in club.replies() if "Pairing round preview" in m.get("text", "")][-1]
+    shown = json.dumps(preview["blocks"], ensure_ascii=False)
+    assert "<@U0SAM> → <@U0MARCO>" in shown and "<@U0NINA>: no mentor available" in shown
+    club.press(OLIVIA.user_id, preview, ids.MENTOR_ROUND_CONFIRM)
+    assert "Sent 1 offer" in last_response(club)
+    assert "<@U0SAM> would like a mentor" in json.dumps(latest_offer(club, MARCO)["blocks"])
+
+
+def test_a_mentee_can_withdraw_a_request_and_the_offer_out_loses_its_buttons(
+    club: LocalClub,
+) -> None:
+    sign_up(club, MARCO, "blogging")
+    ask(club, NINA, "blogging")
+    offer = latest_offer(club, MARCO)
+    club.command(NINA.user_id, "mentor cancel")
+    assert "your request for a mentor is withdrawn" in last_response(club)
+    assert count(club, MentorRequestRow, MentorRequestRow.open_for == NINA.user_id) == 0
+    assert offer_states(club) == [(MARCO.user_id, "cancelled")]
+    closed = latest_offer(club, MARCO)
+    assert not has_buttons(closed) and "withdrew their request" in closed["text"]
+    accept(club, MARCO, offer)  # an old copy of the buttons
+    assert "moved on" in last_response(club) and pairings(club) == []
+    club.command(NINA.user_id, "mentor cancel")
+    assert "no open request" in last_response(club)
+    club.command(NINA.user_id, "mentor cancel now")
+    assert "Nothing was changed" in last_response(club)
+    ask(club, NINA, "blogging")  # she may ask again later: a fresh request
+    assert count(club, MentorRequestRow, MentorRequestRow.open_for == NINA.user_id) == 1
