@@ -7,7 +7,7 @@ and bot.meetings.timing, and returns a `MeetingSnapshot` (what the views need) o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -33,6 +33,7 @@ from bot.meetings.timing import next_reminder
 from storage.db import Database
 from storage.meetings import queries as repo
 from storage.meetings.models import Meeting
+from storage.members.queries import excluded_among
 
 MEETING_LENGTH = timedelta(hours=1)
 # How far ahead an announcement lists occurrences that blackout days take out.
@@ -212,7 +213,10 @@ def update_meeting(
     draft: MeetingDraft,
     now: datetime,
     defaults: Sequence[timedelta],
+    say: Callable[[Session, Edited], None] | None = None,
 ) -> Edited | MeetingProblem:
+    """Apply the edit; when its time or place moved, `say` writes the notices to those
+    going in this same transaction (the outbox), so they go out only if it commits."""
     problem = _future_problem(draft, now)
     if problem is not None:
         return problem
@@ -231,7 +235,10 @@ def update_meeting(
         refresh_schedule(session, meeting, now, defaults)
         moved = new_rule != old_rule or meeting.location != old_location
         tell = _wants_dms(session, repo.going_from(session, meeting_id, now)) if moved else []
-        return Edited(_snapshot(session, meeting, now, defaults), moved, tell)
+        edited = Edited(_snapshot(session, meeting, now, defaults), moved, tell)
+        if say is not None and moved and tell:
+            say(session, edited)
+        return edited
 
 
 def _carry_answers(
@@ -253,9 +260,10 @@ def _carry_answers(
 
 
 def _wants_dms(session: Session, user_ids: list[str]) -> list[str]:
-    """Those who have not turned meeting DMs off (`/club meeting dms off`)."""
-    opted_out = repo.dm_opted_out(session, user_ids)
-    return [user for user in user_ids if user not in opted_out]
+    """Those who have not turned meeting DMs off (`/club meeting dms off`) nor asked the
+    bot to leave them alone (`/club exclude me`)."""
+    left_alone = repo.dm_opted_out(session, user_ids) | excluded_among(session, user_ids)
+    return [user for user in user_ids if user not in left_alone]
 
 
 def _not_found(meeting_id: int, meeting: Meeting | None) -> MeetingProblem:
@@ -334,9 +342,14 @@ def cancel_preview(
 
 
 def cancel_meeting(
-    db: Database, meeting_id: int, now: datetime, defaults: Sequence[timedelta]
+    db: Database,
+    meeting_id: int,
+    now: datetime,
+    defaults: Sequence[timedelta],
+    say: Callable[[Session, Cancelled], None] | None = None,
 ) -> Cancelled | MeetingProblem:
-    """Stops the series and its reminders; says whom to tell."""
+    """Stops the series and its reminders; `say` writes the notices to those going in
+    this same transaction."""
     with db.transaction() as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None or meeting.status != repo.ACTIVE:
@@ -346,7 +359,12 @@ def cancel_meeting(
         meeting.next_reminder_at = None
         meeting.attendance_prompt_at = None
         snap = _snapshot(session, meeting, now, defaults)
-        return Cancelled(snap, _wants_dms(session, repo.going_from(session, meeting_id, now)))
+        cancelled = Cancelled(
+            snap, _wants_dms(session, repo.going_from(session, meeting_id, now))
+        )
+        if say is not None:
+            say(session, cancelled)
+        return cancelled
 
 
 @dataclass(frozen=True)
@@ -358,9 +376,15 @@ class Skipped:
 
 
 def skip_next(
-    db: Database, meeting_id: int, actor: str, now: datetime, defaults: Sequence[timedelta]
+    db: Database,
+    meeting_id: int,
+    actor: str,
+    now: datetime,
+    defaults: Sequence[timedelta],
+    say: Callable[[Session, Skipped], None] | None = None,
 ) -> Skipped | MeetingProblem:
-    """Leave out the next occurrence only; the series goes on after it."""
+    """Leave out the next occurrence only; the series goes on after it. `say` writes the
+    notices to those going to it in this same transaction."""
     with db.transaction() as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None or meeting.status != repo.ACTIVE:
@@ -380,7 +404,10 @@ def skip_next(
         tell = _wants_dms(session, repo.people_answering(session, meeting_id, "going", upcoming))
         repo.add_skip(session, meeting_id, day, actor, now)
         refresh_schedule(session, meeting, now, defaults)
-        return Skipped(_snapshot(session, meeting, now, defaults), day, upcoming, tell)
+        skipped = Skipped(_snapshot(session, meeting, now, defaults), day, upcoming, tell)
+        if say is not None:
+            say(session, skipped)
+        return skipped
 
 
 def is_occurrence(rule: Recurrence, instant: datetime, skips: set[date]) -> bool:

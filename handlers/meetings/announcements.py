@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.content import escape_mrkdwn
+from bot.delivery import outbox
 from bot.deps import Deps
 from bot.meetings import planning as meetings
 from bot.meetings import rsvp
 from bot.meetings.planning import MeetingProblem, MeetingSnapshot
 from bot.roles.policy import Action
 from handlers.meetings import views
+from schedules.delivery import deliver_outbox
 
 log = logging.getLogger("clubbot.meetings")
 
@@ -136,23 +140,39 @@ def delete_quietly(deps: Deps, channel: str, ts: str) -> None:
         log.info("old announcement not deleted error=%s", error.response.get("error"))
 
 
-def tell_going(deps: Deps, user_ids: list[str], text: str, what: str, meeting_id: int) -> int:
-    """DM each person going about a change to the meeting; returns how many were told.
-    Every change notice leaves through here, one person at a time."""
-    told = 0
-    for user_id in user_ids:
-        try:
-            if deps.notifier.dm(user_id, text) is not None:
-                told += 1
-        except SlackApiError as error:
-            log.warning(
-                "%s DM failed meeting=%s user=%s error=%s",
-                what,
-                meeting_id,
-                user_id,
-                error.response.get("error"),
-            )
-    return told
+CHANGE_PURPOSE = "meetings.change"
+
+
+def enqueue_notices(
+    session: Session,
+    recipients: list[str],
+    text: str,
+    key: str,
+    now: datetime,
+    *,
+    about: str,
+    not_after: datetime | None = None,
+) -> None:
+    """A change notice as outbox rows in the deciding transaction: one per person (a DM)
+    or channel, each under `key` plus its recipient, so it is never sent twice."""
+    for recipient in recipients:
+        outbox.enqueue(
+            session,
+            recipient,
+            f"{CHANGE_PURPOSE}:{key}:{recipient}",
+            outbox.Message(text, unsolicited=not recipient.startswith(("C", "G"))),
+            now=now,
+            purpose=CHANGE_PURPOSE,
+            ref=key,
+            not_after=not_after,
+            about=about,
+        )
+
+
+def send_notices_now(deps: Deps) -> None:
+    """The organiser is waiting for the result: deliver the rows just committed now
+    rather than on the next tick (what fails is retried there)."""
+    deliver_outbox(deps)
 
 
 def ask_to_cancel(deps: Deps, meeting_id: int) -> tuple[str, list[dict[str, Any]] | None]:
@@ -165,18 +185,22 @@ def ask_to_cancel(deps: Deps, meeting_id: int) -> tuple[str, list[dict[str, Any]
 
 def cancel(deps: Deps, meeting_id: int) -> str:
     """Cancel, tell the channel and everyone going; returns what to tell the organiser."""
-    result = meetings.cancel_meeting(deps.db, meeting_id, deps.clock.now(), reminder_defaults(deps))
+    now = deps.clock.now()
+
+    def say(session: Session, cancelled: meetings.Cancelled) -> None:
+        snap, key = cancelled.meeting, f"cancel:{meeting_id}"
+        about = f"the notice that *{escape_mrkdwn(snap.title)}* is cancelled"
+        enqueue_notices(session, [snap.channel_id], views.cancel_notice(snap), key, now,
+                        about=about)  # fmt: skip
+        enqueue_notices(session, cancelled.going, views.cancel_dm(snap), key, now, about=about)
+
+    result = meetings.cancel_meeting(deps.db, meeting_id, now, reminder_defaults(deps), say)
     if isinstance(result, MeetingProblem):
         return result.message
     snap = result.meeting
+    send_notices_now(deps)
     redraw_announcement(deps, meeting_id)
-    try:
-        deps.client.chat_postMessage(channel=snap.channel_id, text=views.cancel_notice(snap))
-    except SlackApiError as error:
-        log.warning(
-            "cancel notice not posted meeting=%s error=%s", meeting_id, error.response.get("error")
-        )
-    told = tell_going(deps, result.going, views.cancel_dm(snap), "cancel", meeting_id)
+    told = len(result.going)
     log.info("meeting cancelled id=%s told=%d", meeting_id, told)
     return (
         f"Cancelled “{escape_mrkdwn(snap.title)}” (meeting {meeting_id}). "

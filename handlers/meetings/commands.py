@@ -13,7 +13,9 @@ from datetime import date
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
+from bot.content import escape_mrkdwn
 from bot.meetings import holidays, reminders
 from bot.meetings import planning as meetings
 from bot.meetings.offsets import ParseProblem
@@ -28,9 +30,10 @@ from handlers.meetings.announcements import (
     ask_to_cancel,
     channel_problem,
     default_channel,
+    enqueue_notices,
     redraw_announcement,
     reminder_defaults,
-    tell_going,
+    send_notices_now,
 )
 from handlers.meetings.buttons import (
     button,
@@ -248,23 +251,29 @@ def _skip(call: CommandCall) -> None:
     if meeting_id is None:
         return
     deps = call.deps
+    now = deps.clock.now()
+
+    def say(session: Session, skipped: meetings.Skipped) -> None:
+        snap, key = skipped.meeting, f"skip:{meeting_id}:{skipped.day.isoformat()}"
+        about = f"the notice that *{escape_mrkdwn(snap.title)}* is skipped once"
+        notice = views.skip_notice(snap, skipped.day, skipped.instant)
+        enqueue_notices(session, [snap.channel_id], notice, key, now, about=about,
+                        not_after=skipped.instant)  # fmt: skip
+        dm = views.skip_dm(snap, skipped.day, skipped.instant)
+        enqueue_notices(session, skipped.tell, dm, key, now, about=about,
+                        not_after=skipped.instant)  # fmt: skip
+
     result = meetings.skip_next(
-        deps.db, meeting_id, call.user_id, deps.clock.now(), reminder_defaults(deps)
+        deps.db, meeting_id, call.user_id, now, reminder_defaults(deps), say
     )
     if isinstance(result, MeetingProblem):
         _say(call, result.message)
         return
+    send_notices_now(deps)
     redraw_announcement(deps, meeting_id)
     notice = views.skip_notice(result.meeting, result.day, result.instant)
-    try:
-        deps.client.chat_postMessage(channel=result.meeting.channel_id, text=notice)
-    except SlackApiError as error:
-        log.warning(
-            "skip notice not posted meeting=%s error=%s", meeting_id, error.response.get("error")
-        )
-    dm = views.skip_dm(result.meeting, result.day, result.instant)
-    told = tell_going(deps, result.tell, dm, "skip", meeting_id)
-    _say(call, f"Skipped the next one; I told {views.people(told)} going by DM. {notice}")
+    told = views.people(len(result.tell))
+    _say(call, f"Skipped the next one; I told {told} going by DM. {notice}")
 
 
 def _list(call: CommandCall) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable
@@ -10,7 +11,9 @@ from typing import Any, TypeVar
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
+from bot.content import escape_mrkdwn
 from bot.deps import CONTEXT_KEY, Deps
 from bot.meetings import attendance
 from bot.meetings import planning as meetings
@@ -32,10 +35,11 @@ from handlers.meetings.announcements import (
     channel_problem,
     default_channel,
     delete_quietly,
+    enqueue_notices,
     is_organiser,
     redraw_announcement,
     reminder_defaults,
-    tell_going,
+    send_notices_now,
     tell_person,
 )
 
@@ -231,7 +235,19 @@ def on_schedule_submit(
         after_schedule(deps, created, tell)
         return
     before = meetings.get_meeting(deps.db, meeting_id, now, reminder_defaults(deps))
-    updated = meetings.update_meeting(deps.db, meeting_id, draft, now, reminder_defaults(deps))
+    def say(session: Session, change: meetings.Edited) -> None:
+        snap = change.meeting
+        # The key names the new time and place: the same move twice is one notice.
+        where = hashlib.sha256(f"{snap.next_at}|{snap.location}".encode()).hexdigest()[:12]
+        enqueue_notices(
+            session, change.tell, views.change_dm(snap), f"change:{snap.id}:{where}", now,
+            about=f"the notice that *{escape_mrkdwn(snap.title)}* moved",
+            not_after=snap.next_at,
+        )  # fmt: skip
+
+    updated = meetings.update_meeting(
+        deps.db, meeting_id, draft, now, reminder_defaults(deps), say
+    )
     if isinstance(updated, MeetingProblem):
         tell(f":warning: {updated.message}")
         return
@@ -245,7 +261,8 @@ def on_schedule_submit(
         redraw_announcement(deps, updated.id)
     text, blocks = views.confirmation(updated, verb="Updated")
     if edited.moved:
-        told = tell_going(deps, edited.tell, views.change_dm(updated), "change", updated.id)
+        send_notices_now(deps)
+        told = len(edited.tell)
         text += f" I told {views.people(told)} going about the new time or place by DM."
         blocks[0]["text"]["text"] += f"\nI told {views.people(told)} going by DM."
     tell(text, blocks)

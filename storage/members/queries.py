@@ -23,6 +23,14 @@ def get_or_create(session: Session, user_id: str, now: datetime) -> Member:
     return member
 
 
+def excluded_among(session: Session, user_ids: list[str]) -> set[str]:
+    """Who of these asked the bot not to contact them unasked (`/club exclude me`)."""
+    if not user_ids:
+        return set()
+    query = select(Member.user_id).where(Member.user_id.in_(user_ids), Member.excluded.is_(True))
+    return set(session.scalars(query))
+
+
 def set_excluded(session: Session, user_id: str, excluded: bool) -> bool:
     """One conditional UPDATE: True only for the call that changed it, so of two
     `/club include me` at once one acts on it (offers what waited), not both."""

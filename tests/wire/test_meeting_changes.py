@@ -1,14 +1,18 @@
 """Telling people about changes, on Slack's wire: moving a meeting's time or place, or
 skipping an occurrence, DMs the people going (not those who turned meeting DMs off) and
-updates the announcement; cancelling asks first, and RSVPs follow a moved occurrence."""
+updates the announcement (all through the outbox, once each); cancelling asks first, and
+RSVPs follow a moved occurrence."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.local import MEI, NINA, OLIVIA, PRIYA, SAM, LocalClub
+from sqlalchemy import select
+
+from bot.local import CLUB, MEI, NINA, OLIVIA, PRIYA, SAM, LocalClub
 from handlers import ids
+from storage.delivery.models import SENT, Delivery
 from tests.wire.test_meeting_occurrences import answers_at, going_to_all, token
 from tests.wire.test_meetings import (
     announcement,
@@ -21,6 +25,14 @@ from tests.wire.test_meetings import (
 
 WEEKLY = '"Book club" 2026-12-03 15:00 weekly <#C0CLUB|social-media-club>'
 FIRST = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
+
+
+def notices(club: LocalClub) -> list[tuple[str, str]]:
+    """The change notices the outbox holds: (recipient, status)."""
+    assert club.db is not None
+    with club.db.transaction() as session:
+        rows = session.scalars(select(Delivery).where(Delivery.purpose == "meetings.change"))
+        return sorted((row.recipient, row.status) for row in rows)
 
 
 def dms(club: LocalClub, user: str) -> list[str]:
@@ -61,6 +73,11 @@ def test_moving_the_time_tells_those_going_and_their_answers_follow(club: LocalC
     assert answers_at(club, meeting_id, moved)[NINA.user_id] == "going"
     shown = text_of(announcement(club, meeting_id))
     assert f"For {token(moved)}" in shown and "*3* going" in shown and "*1* can't" in shown
+    # Through the outbox, once each: the same move saved again tells nobody twice.
+    assert notices(club) == [(NINA.user_id, SENT), (SAM.user_id, SENT)]
+    edit(club, meeting_id, {"time": "16:00"})
+    assert notices(club) == [(NINA.user_id, SENT), (SAM.user_id, SENT)]
+    assert len([t for t in dms(club, NINA.user_id) if "has changed" in t]) == 1
 
 
 def test_moving_the_place_tells_them_but_a_new_title_does_not(club: LocalClub) -> None:
@@ -103,5 +120,6 @@ def test_cancel_asks_first_and_tells_only_those_who_want_dms(club: LocalClub) ->
         assert any("has been cancelled" in t for t in dms(club, person.user_id))
     assert not any("has been cancelled" in t for t in dms(club, PRIYA.user_id))
     assert "This meeting was cancelled" in text_of(announcement(club, meeting_id))
+    assert (CLUB.channel_id, SENT) in notices(club)  # the channel's notice, by the outbox too
     cancel_meeting(club, meeting_id)  # again: already cancelled, nothing asked
     assert "already cancelled" in last_response_text(club)
