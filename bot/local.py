@@ -173,6 +173,11 @@ class LocalClub:
     def press(self, user: str, target: dict[str, Any], action_id: str) -> Delivery:
         return self._settled(lambda: self.sender.press(user, target, action_id))
 
+    def press_element(
+        self, user: str, target: dict[str, Any], block_id: str | None, element: dict[str, Any]
+    ) -> Delivery:
+        return self._settled(lambda: self.sender.press_element(user, target, block_id, element))
+
     def choose(self, user: str, target: dict[str, Any], action_id: str, value: str) -> Delivery:
         return self._settled(lambda: self.sender.choose(user, target, action_id, value))
 

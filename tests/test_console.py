@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+START = "2026-12-01T08:00Z"  # a Tuesday morning in London
 
 
-def run_script(script: str) -> str:
+def run_script(script: str, start: str | None = None) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
+        [sys.executable, "-m", "bot", "console", *(["--start", start] if start else [])],
         input=script,
         capture_output=True,
         text=True,
@@ -38,7 +39,7 @@ def test_switching_person_mentions_and_the_clock() -> None:
     assert "@mei is now an organiser" in out
     assert "clubbot in DM with mei:" in out
     assert "(club clock:" in out
-    assert "there is no button 99" in out
+    assert "(there are no buttons to press yet)" in out
     assert "no such person" in out
     assert "unknown console command :bogus" in out
 
@@ -80,7 +81,7 @@ def test_the_demo_tour_shows_every_feature_working() -> None:
     assert ":alarm_clock: *Book club* starts" in out
     # RSVPs per occurrence: Nina for today's only, Sam for all; a move is told by DM, and
     # next week's announcement counts only Sam.
-    assert "Got it for “Book club” on Tue 1 Dec 2026 15:00 GMT: you're going." in out
+    assert "Got it for “Book club” on Tue 1 Dec 2026 10:00 EST: you're going." in out  # Nina's zone
     assert "you're going to every one from now on" in out
     assert "has changed.\n  *When:* Tue 1 Dec 2026 18:00 GMT" in out
     assert "I told 2 people going by DM." in out
@@ -93,10 +94,50 @@ def test_the_demo_tour_shows_every_feature_working() -> None:
     # A launch campaign: invited at work, in, the link refused under embargo, the go-live
     # DM at launch, the link counted once, the roundup at close, the organiser's figures.
     assert "The club is helping launch *Aurora 2.0*" in out
-    assert "still under embargo until Tue 1 Dec 2026 14:00 GMT" in out
+    assert "still under embargo until Tue 1 Dec 2026 15:00 CET" in out
     assert "The embargo on *Aurora 2.0* has lifted" in out
     assert "Your post on LinkedIn for *Aurora 2.0* is counted" in out
     assert "That link is already counted" in out
     assert "That's a wrap on *Aurora 2.0*!" in out and "Thank you @marco" in out
     assert "joined *1*" in out and "1 min from launch to the first post" in out
     assert "Traceback" not in result.stderr
+
+
+def test_press_n_presses_that_very_button_among_those_sharing_an_action_id() -> None:
+    # Two meetings on Nina's Home: each has a Going button with the same action id; the
+    # second one's is button 6.
+    out = run_script(
+        ':as olivia\n/club meeting schedule "Book club" 2026-12-02 15:00 weekly remind 2h\n'
+        '/club meeting schedule "Photo walk" 2026-12-03 12:00 remind 2h\n'
+        ":as nina\n:home\n:press 6\n",
+        START,
+    )
+    after = out[out.rindex("> :press 6"):]
+    assert "*Photo walk*" in after and "Going: @nina" in after
+    assert "*Book club*" not in after.split("clubbot App Home:")[0]
+
+
+def test_dates_show_in_the_speakers_time_zone() -> None:
+    out = run_script(
+        ':as olivia\n/club meeting schedule "Book club" 2026-12-02 15:00 remind 2h\n'
+        ":as nina\n:press 1\n",
+        START,
+    )
+    assert "*When:* Wed 2 Dec 2026 15:00 GMT" in out  # Olivia, in London
+    assert "Got it for “Book club” on Wed 2 Dec 2026 10:00 EST" in out  # Nina, New York
+
+
+def test_people_fields_take_only_people_of_the_club() -> None:
+    out = run_script(
+        ':as olivia\n/club meeting schedule "Book club" 2026-12-01 09:00 remind 2h\n'
+        ":clock +2h\n:press 1\n:submit attendees=bob\n:submit attendees=nina,@sam\n",
+        START,
+    )
+    assert "(the form stays open: no such person bob;" in out
+    assert "Thanks! Marked 2 people as having come." in out
+
+
+def test_press_with_no_buttons_says_so_plainly() -> None:
+    out = run_script(":press 1\n")
+    assert "(there are no buttons to press yet)" in out
+    assert "1–0" not in out

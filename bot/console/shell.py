@@ -28,7 +28,8 @@ Type a message to post it in the current channel (or DM), or a /club command.
   :in CHANNEL          club, mentors, random, or dm (your DM with the bot)
   :mention TEXT        @mention the bot in the current channel (or type @clubbot ...)
   :press N             press button N (also picks option N of a menu)
-  :submit F=V; F=V     submit the open form (fields as listed; lists with commas)
+  :submit F=V; F=V     submit the open form (fields as listed; lists with commas;
+                       people by name, e.g. attendees=nina,sam)
   :close               close the open form without submitting
   :join                join the current channel (as a newcomer would)
   :home                open the bot's App Home tab
@@ -137,6 +138,9 @@ class Console:
         self._deliver(lambda: self.club.mention(self.me.user_id, text, self.channel))
 
     def _press(self, number: str) -> None:
+        if not self.pressables:
+            self.print("(there are no buttons to press yet)")
+            return
         if not number.isdigit() or not 1 <= int(number) <= len(self.pressables):
             self.print(f"(there is no button {number}; buttons shown: 1–{len(self.pressables)})")
             return
@@ -147,9 +151,11 @@ class Console:
                     self.me.user_id, pressable.target, pressable.action_id, pressable.value or ""
                 )
             )
-        else:
+        else:  # this very button: others in the message may share its action id
             self._deliver(
-                lambda: self.club.press(self.me.user_id, pressable.target, pressable.action_id)
+                lambda: self.club.press_element(
+                    self.me.user_id, pressable.target, pressable.block_id, pressable.element
+                )
             )
 
     def _submit(self, text: str) -> None:
@@ -157,6 +163,13 @@ class Console:
             self.print("(no form is open)")
             return
         inputs = _parse_fields(text, self.open_view)
+        unknown = _unknown_people(inputs, self.open_view)
+        if unknown:
+            self.print(
+                f"(the form stays open: no such person {', '.join(unknown)}; "
+                f"try {self._people_names()})"
+            )
+            return
         try:
             delivery = self.club.submit(self.me.user_id, self.open_view, inputs)
         except ValueError as problem:  # a field name the form does not have: say so, keep it open
@@ -206,7 +219,7 @@ class Console:
     def show_new(self) -> None:
         calls = self.club.emulator.calls
         new, self.seen = calls[self.seen :], len(calls)
-        screen = Screen(self.club.emulator.user_name, self._channel_name)
+        screen = Screen(self.club.emulator.user_name, self._channel_name, self.me.tz)
         for call in new:
             if call.method in SHOWN_METHODS and call.ok:
                 self._render(call, screen)
@@ -322,6 +335,38 @@ def _file_titles(args: dict[str, Any]) -> str:
 
         files = json.loads(files)
     return ", ".join(str(f.get("title") or f.get("id")) for f in files or [])
+
+
+_PEOPLE_FIELDS = ("users_select", "multi_users_select")
+
+
+def _people_fields(view: dict[str, Any]) -> set[str]:
+    return {
+        str(block.get("block_id"))
+        for block in view.get("blocks", [])
+        if block.get("type") == "input" and block.get("element", {}).get("type") in _PEOPLE_FIELDS
+    }
+
+
+def _unknown_people(inputs: dict[str, str | list[str]], view: dict[str, Any]) -> list[str]:
+    """People fields take people of the club (by name, @name or id), as Slack's picker
+    does; names become ids here, and anything else is listed back."""
+    unknown: list[str] = []
+    for key in _people_fields(view) & set(inputs):
+        given = inputs[key]
+        names = given if isinstance(given, list) else [given]
+        ids = []
+        for name in names:
+            person = next(
+                (p for p in PEOPLE if name.lower().lstrip("@") in (p.name, p.user_id.lower())),
+                None,
+            )
+            if person is None:
+                unknown.append(name)
+            else:
+                ids.append(person.user_id)
+        inputs[key] = ids if isinstance(given, list) else (ids[0] if ids else "")
+    return unknown
 
 
 def _parse_fields(text: str, view: dict[str, Any]) -> dict[str, str | list[str]]:

@@ -79,6 +79,13 @@ class InteractionsMixin:
         block_id, element = find_element(target.get("blocks"), action_id)
         return self._act(user_id, target, action_id, block_id, element, value=element.get("value"))
 
+    def press_element(
+        self, user_id: str, target: dict[str, Any], block_id: str | None, element: dict[str, Any]
+    ) -> Delivery:
+        """Press this very button (several may share an action id, as a list's Accepts do)."""
+        action_id = str(element.get("action_id") or "")
+        return self._act(user_id, target, action_id, block_id, element, value=element.get("value"))
+
     def choose(self, user_id: str, target: dict[str, Any], action_id: str, value: str) -> Delivery:
         """Pick the option with `value` in a select or overflow menu of a message or view."""
         block_id, element = find_element(target.get("blocks"), action_id)
