@@ -9,6 +9,7 @@ This package has no Slack and no database dependency.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -138,7 +139,19 @@ def parse_faq_entries(data: Any) -> list[FaqEntry]:
 def load_faq_starter(path: str | Path | None = None) -> list[FaqEntry]:
     """Load and validate the starter FAQ (or another FAQ file in the same format)."""
     if path is None:
-        text = resources.files(__name__).joinpath(FAQ_STARTER_RESOURCE).read_text("utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    return parse_faq_entries(yaml.safe_load(text))
+        return list(_starter_entries())
+    return parse_faq_entries(_load_yaml(Path(path).read_text(encoding="utf-8")))
+
+
+@functools.cache
+def _starter_entries() -> tuple[FaqEntry, ...]:
+    # The packaged file never changes while the process runs, and every new database
+    # is seeded from it: parse it once (the entries are frozen, so sharing them is safe).
+    text = resources.files(__name__).joinpath(FAQ_STARTER_RESOURCE).read_text("utf-8")
+    return tuple(parse_faq_entries(_load_yaml(text)))
+
+
+def _load_yaml(text: str) -> Any:
+    # libyaml's loader when PyYAML was built with it: the same safe subset, much faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)
