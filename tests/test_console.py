@@ -141,3 +141,13 @@ def test_press_with_no_buttons_says_so_plainly() -> None:
     out = run_script(":press 1\n")
     assert "(there are no buttons to press yet)" in out
     assert "1–0" not in out
+
+
+def test_a_report_sent_to_your_dm_can_be_saved_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "club-report.xlsx"
+    out = run_script(f":save {target}\n:as olivia\n/club report\n:save {target}\n", START)
+    assert "(the bot has not sent you a file yet)" in out
+    assert f"to {target}" in out
+    from openpyxl import load_workbook
+
+    assert "Questions" in load_workbook(target).sheetnames

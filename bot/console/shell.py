@@ -31,6 +31,7 @@ Type a message to post it in the current channel (or DM), or a /club command.
   :submit F=V; F=V     submit the open form (fields as listed; lists with commas;
                        people by name, e.g. attendees=nina,sam)
   :close               close the open form without submitting
+  :save FILE           save the last file the bot sent you (a report, say) to FILE
   :join                join the current channel (as a newcomer would)
   :home                open the bot's App Home tab
   :clock +2h           move the clock forward (+30m, +1d ...): scheduled work runs
@@ -70,6 +71,7 @@ class Console:
             "press": self._press,
             "submit": self._submit,
             "close": self._close,
+            "save": self._save,
             "join": self._join,
             "home": self._home,
             "clock": self._clock,
@@ -188,6 +190,23 @@ class Console:
             self.club.settle()
             self.open_view = None
             self.print("(form closed)")
+
+    def _save(self, path: str) -> None:
+        """Write the last file the bot sent into the speaker's DM to `path`."""
+        if not path:
+            self.print("(say where: :save club-report.xlsx)")
+            return
+        mine = self.club.dm_channel(self.me.user_id)
+        sent = [f for f in self.club.emulator.files() if mine in f.channels and f.content]
+        if not sent:
+            self.print("(the bot has not sent you a file yet)")
+            return
+        try:
+            Path(path).expanduser().write_bytes(sent[-1].content or b"")
+        except OSError as problem:
+            self.print(f"(could not write {path}: {problem.strerror})")
+            return
+        self.print(f"(saved {sent[-1].name} to {path}, {len(sent[-1].content or b'')} bytes)")
 
     def _join(self, _rest: str) -> None:
         self.club.emulator.add_member(self.channel, self.me.user_id)
