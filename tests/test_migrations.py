@@ -26,7 +26,7 @@ def test_upgrading_twice_is_harmless(db: Database) -> None:
 
 
 def test_rsvps_from_before_answers_were_per_occurrence_answer_for_all_future_ones(
-    database_url: str,
+    blank_database_url: str,
 ) -> None:
     """Upgrading keeps what an old RSVP meant: it was given for the whole series, so it
     counts for every occurrence to come until the person answers for one of them."""
@@ -36,9 +36,10 @@ def test_rsvps_from_before_answers_were_per_occurrence_answer_for_all_future_one
 
     from storage.meetings import queries as meeting_repo
 
-    database = Database(database_url)
+    database = Database(blank_database_url)
     try:
         migrate.upgrade(database, "0003")  # just before RSVPs per occurrence
+        assert migrate.current_revision(database) == "0003"
         now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
         stamp = "2026-11-30 09:00:00"
         with database.engine.begin() as connection:
