@@ -5,7 +5,7 @@ listener can't be added without the manifest asking Slack for it.
 
 Features also listen here to the club's own moments that another feature owns, so
 neither imports the other: someone asking for "exclude me" (``on_exclude``) or lifting it
-(``on_include``).
+(``on_include``), or asking to be forgotten (``on_forget``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ Listener = Callable[..., Any]
 IncludeHook = Callable[[Deps, str], None]
 # What a feature does for someone who just asked for "exclude me": (deps, user_id).
 ExcludeHook = Callable[[Deps, str], None]
+# Run just before "forget me" deletes the person's data: (deps, user_id) → what to do once
+# the deletion committed (tell the people they worked with), read while it still exists.
+ForgetHook = Callable[[Deps, str], Callable[[], None]]
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Wiring:
     views: set[str] = field(default_factory=set)
     include_hooks: list[IncludeHook] = field(default_factory=list)
     exclude_hooks: list[ExcludeHook] = field(default_factory=list)
+    forget_hooks: list[ForgetHook] = field(default_factory=list)
 
     def command(self, name: str) -> Callable[[Listener], Listener]:
         self.commands.add(name)
@@ -71,4 +75,10 @@ class Wiring:
         already excluded): a feature withdraws what waits for the person's answer. It may
         update its own messages in place, but sends them nothing new."""
         self.exclude_hooks.append(hook)
+        return hook
+
+    def on_forget(self, hook: ForgetHook) -> ForgetHook:
+        """Run ``hook`` just before `/club forget me` deletes the person's data; what it
+        returns runs once the deletion committed (not when it was refused)."""
+        self.forget_hooks.append(hook)
         return hook

@@ -24,7 +24,6 @@ from storage.members import queries as members
 from storage.members.models import Member
 from storage.mentoring import queries as repo
 from storage.mentoring.models import MentorOffer, MentorRequestRow, Pairing
-from storage.path import queries as progress
 
 log = logging.getLogger("clubbot.mentoring")
 
@@ -421,8 +420,7 @@ def accept_offer(
         )
         session.add(pairing)
         repo.close_request(session, request, "paired", now)
-        session.flush()
-        progress.record_step(session, request.mentee_id, WORKED_WITH_MENTOR, now)
+        session.flush()  # "worked with a mentor" waits for the check-in saying they met
         outbox.introductions.append(
             Introduction(
                 pairing_id=pairing.id,

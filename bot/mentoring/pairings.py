@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.mentoring.offers import (
     CHECKIN_AFTER,
+    WORKED_WITH_MENTOR,
     RequestOutcome,
     create_request,
     domain_request,
@@ -27,6 +28,7 @@ from storage.members import queries as members
 from storage.members.models import Member
 from storage.mentoring import queries as repo
 from storage.mentoring.models import MentorRequestRow, Pairing
+from storage.path import queries as progress
 
 # "Not yet" asks again a week later, at most this many check-ins in all: nobody is nagged.
 MAX_CHECKINS = 3
@@ -193,6 +195,8 @@ def answer_checkin(
             return CheckinOutcome(CheckinResult.ENDED, outbox=ended.outbox, **where)
         if answer is CheckinAnswer.MET:
             pairing.met_at = pairing.met_at or now
+            # The path's step is about working together, so it ticks now, not at Accept.
+            progress.record_step(session, pairing.mentee_id, WORKED_WITH_MENTOR, now)
             return CheckinOutcome(CheckinResult.NOTED, **where)
         if pairing.met_at is None and pairing.checkins_sent < MAX_CHECKINS:
             pairing.checkin_due_at = now + CHECKIN_AFTER

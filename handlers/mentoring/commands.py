@@ -7,8 +7,10 @@ buttons and modals are in handlers.mentoring.actions.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.deps import Deps
+from bot.mentoring import leaving
 from bot.mentoring import (
     mentors as mentoring,
 )
@@ -78,6 +80,7 @@ def register(wire: Wiring, router: CommandRouter) -> None:
     mentoring_actions.register(wire)
     wire.on_include(_offer_waiting)
     wire.on_exclude(_withdraw_offers)
+    wire.on_forget(_before_forget)
 
 
 def _say(call: CommandCall, text: str, blocks: list[views.Block] | None = None) -> None:
@@ -215,6 +218,18 @@ def _withdraw_offers(deps: Deps, user_id: str) -> None:
     than when they time out; their DMs are updated in place, nothing new is sent to them."""
     now, timeout = deps.clock.now(), deps.settings.offer_timeout
     deliver(deps, mentoring_offers.withdraw_offers_of(deps.db, user_id, now, timeout))
+
+
+def _before_forget(deps: Deps, user_id: str) -> Callable[[], None]:
+    """`forget me`: who the person worked with is read now; once their data is gone, those
+    people are told the pairing ended and what waited on the person moves on."""
+    plan = leaving.before_forget(deps.db, user_id)
+
+    def after() -> None:
+        now, timeout = deps.clock.now(), deps.settings.offer_timeout
+        deliver(deps, leaving.after_forget(deps.db, plan, now, timeout))
+
+    return after
 
 
 def _end(call: CommandCall) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk.errors import SlackApiError
 
 from bot.deps import CONTEXT_KEY, Deps
 from bot.privacy import choices as privacy
@@ -14,8 +16,9 @@ from bot.privacy.choices import ForgetResult
 from handlers import ids
 from handlers.commands import CommandCall, CommandRouter, Subcommand
 from handlers.privacy.views import FORGET_QUESTION, forget_confirmation
-from handlers.wiring import ExcludeHook, IncludeHook, Wiring
+from handlers.wiring import ExcludeHook, ForgetHook, IncludeHook, Wiring
 
+log = logging.getLogger("clubbot.privacy")
 GROUP = "Privacy"
 LAST_ORGANISER = (
     "You're the club's last organiser, so I can't forget you yet: the club needs one. "
@@ -38,7 +41,7 @@ def register(wire: Wiring, router: CommandRouter) -> None:
     def on_confirm(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         deps: Deps = context[CONTEXT_KEY]
-        _confirm(deps, body, respond)
+        _confirm(deps, body, respond, wire.forget_hooks)
 
     @wire.action(ids.FORGET_CANCEL)
     def on_cancel(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -114,10 +117,15 @@ def _own_button(body: dict[str, Any], respond: Respond) -> bool:
     return False
 
 
-def _confirm(deps: Deps, body: dict[str, Any], respond: Respond) -> None:
+def _confirm(
+    deps: Deps, body: dict[str, Any], respond: Respond, hooks: list[ForgetHook]
+) -> None:
     if not _own_button(body, respond):
         return
-    result = privacy.forget(deps.db, body["user"]["id"], deps.clock.now())
+    user_id = body["user"]["id"]
+    # Features read what must follow (who to tell) while the data still exists.
+    then = [hook(deps, user_id) for hook in hooks]
+    result = privacy.forget(deps.db, user_id, deps.clock.now())
     if result is ForgetResult.LAST_ORGANISER:
         respond(text=LAST_ORGANISER, response_type="ephemeral", replace_original=True)
         return
@@ -127,3 +135,8 @@ def _confirm(deps: Deps, body: dict[str, Any], respond: Respond) -> None:
         response_type="ephemeral",
         replace_original=True,
     )
+    for follow_up in then:
+        try:
+            follow_up()
+        except SlackApiError as error:
+            log.warning("after forget: delivery failed error=%s", error.response.get("error"))

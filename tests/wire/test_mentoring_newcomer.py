@@ -16,6 +16,7 @@ from bot.local import MARCO, MEI, NINA, OLIVIA, SAM, LocalClub, Person
 from bot.mentoring import mentors as mentoring
 from handlers import ids
 from storage.mentoring.models import MentorProfileRow, MentorRequestRow
+from storage.path import queries as progress
 from tests.wire.conftest import duplicate_block_ids
 from tests.wire.test_mentoring import (
     accept,
@@ -300,3 +301,66 @@ def test_a_mentee_can_withdraw_a_request_and_the_offer_out_loses_its_buttons(
     assert "Nothing was changed" in last_response(club)
     ask(club, NINA, "blogging")  # she may ask again later: a fresh request
     assert count(club, MentorRequestRow, MentorRequestRow.open_for == NINA.user_id) == 1
+
+
+# --- 4. the human side: forget me, the path's step ----------------------------------------------
+
+
+def forget(club: LocalClub, person: Person) -> None:
+    club.command(person.user_id, "forget me")
+    club.press(person.user_id, club.last_reply(), ids.FORGET_CONFIRM)
+    done = [c.args for c in club.emulator.calls_to("response_url")][-1]
+    assert "I've deleted what I knew about you" in done["text"]
+
+
+def test_after_a_mentee_forgets_me_their_mentor_is_told_and_gets_the_next_request(
+    club: LocalClub,
+) -> None:
+    sign_up(club, MARCO, "blogging", capacity="1")
+    ask(club, NINA, "blogging")
+    accept(club, MARCO)
+    ask(club, SAM, "blogging")  # MARCO is full: SAM waits
+    forget(club, NINA)
+    told = [m["text"] for m in dm_messages(club, MARCO) if "pairing with <@U0NINA>" in m["text"]]
+    assert told and "has ended" in told[-1]
+    assert pairings(club) == []
+    # His place is free again: SAM's waiting request reaches him at once.
+    assert "<@U0SAM> would like a mentor" in json.dumps(latest_offer(club, MARCO)["blocks"])
+
+
+def test_after_a_mentor_forgets_me_their_mentee_is_told_and_may_ask_again(
+    club: LocalClub,
+) -> None:
+    sign_up(club, MARCO, "blogging")
+    ask(club, NINA, "blogging")
+    accept(club, MARCO)
+    ask(club, SAM, "blogging")  # offered to MARCO, the only mentor yet
+    assert "<@U0SAM>" in json.dumps(latest_offer(club, MARCO)["blocks"])
+    sign_up(club, MEI, "blogging")
+    forget(club, MARCO)
+    told = dm_messages(club, NINA)[-1]["text"]
+    assert "pairing with <@U0MARCO> has ended" in told and "`/club mentor request`" in told
+    # SAM's offer, which waited on MARCO, moved on to the next mentor.
+    assert offer_states(club) == [(MEI.user_id, "pending")]
+
+
+def test_worked_with_a_mentor_ticks_when_the_check_in_says_they_met(club: LocalClub) -> None:
+    sign_up(club, MARCO, "blogging")
+    ask(club, NINA, "blogging")
+    accept(club, MARCO)
+    assert "worked_with_mentor" not in steps(club, NINA)
+    club.advance(timedelta(days=7, hours=1), step=timedelta(hours=6))
+    group = [m for m in club.emulator.messages() if "Have you met" in m.get("text", "")][-1]
+    club.press(NINA.user_id, group, ids.MENTOR_CHECKIN_NOT_YET)
+    assert "worked_with_mentor" not in steps(club, NINA)
+    club.advance(timedelta(days=7, hours=1), step=timedelta(hours=6))
+    group = [m for m in club.emulator.messages() if "Have you met" in m.get("text", "")][-1]
+    club.press(MARCO.user_id, group, ids.MENTOR_CHECKIN_MET)
+    assert "worked_with_mentor" in steps(club, NINA)
+    assert "worked_with_mentor" not in steps(club, MARCO)
+
+
+def steps(club: LocalClub, person: Person) -> dict[str, Any]:
+    assert club.db is not None
+    with club.db.transaction() as session:
+        return dict(progress.steps_of(session, person.user_id))
