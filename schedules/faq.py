@@ -16,8 +16,9 @@ def raise_unanswered_questions(deps: Deps) -> None:
     mentors = deps.settings.mentors_channel
     if mentors is None:
         return
-    post = faq_posts.question_poster(deps.client, mentors, raised_again=True)
-    raised = faq_mentors.raise_unanswered(deps.db, deps.clock.now(), post)
+    now = deps.clock.now()
+    post = faq_posts.question_poster(mentors, now, raised_again=True)
+    raised = faq_mentors.raise_unanswered(deps.db, now, post)
     if raised:
         log.info("unanswered questions raised again count=%d", raised)
 

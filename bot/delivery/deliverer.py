@@ -50,12 +50,10 @@ class SendError(Exception):
 class Sender(Protocol):
     """Slack, as the deliverer needs it. Both raise SendError when Slack says no."""
 
-    def post(
-        self, recipient: str, text: str, blocks: list[dict[str, Any]] | None, delivery_key: str
-    ) -> Posted: ...
+    def post(self, job: Job) -> Posted: ...
 
-    def find_posted(self, recipient: str, delivery_key: str, since: datetime) -> Posted | None:
-        """The message carrying this key, if an earlier attempt did post it."""
+    def find_posted(self, job: Job) -> Posted | None:
+        """The message carrying the job's key, if an earlier attempt did post it."""
         ...
 
 
@@ -64,6 +62,7 @@ class Job:
     id: int
     key: str
     recipient: str
+    thread_ts: str | None
     text: str
     blocks: list[dict[str, Any]] | None
     purpose: str
@@ -127,6 +126,7 @@ def _claim(db: Database, delivery_id: int, now: datetime, lease: timedelta) -> J
             id=row.id,
             key=row.delivery_key,
             recipient=row.recipient,
+            thread_ts=row.thread_ts,
             text=row.text,
             blocks=row.blocks,
             purpose=row.purpose,
@@ -147,11 +147,11 @@ def _send(db: Database, sender: Sender, clock: Clock, job: Job) -> bool:
     try:
         posted = None
         if job.maybe_sent:
-            posted = sender.find_posted(job.recipient, job.key, job.created_at)
+            posted = sender.find_posted(job)
             if posted is not None:
                 log.info("delivery found already sent key=%s", job.key)
         if posted is None:
-            posted = sender.post(job.recipient, job.text, job.blocks, job.key)
+            posted = sender.post(job)
     except SendError as error:
         _failed(db, clock.now(), job, error.failure)
         return False

@@ -51,6 +51,8 @@ class Message:
     blocks: list[dict[str, Any]] | None = None
     # Not sent to people who asked the bot to leave them alone (checked when sending).
     unsolicited: bool = False
+    # A reply in this thread (of the recipient's channel or DM).
+    thread_ts: str | None = None
 
 
 def enqueue(
@@ -73,6 +75,7 @@ def enqueue(
         Delivery(
             delivery_key=delivery_key,
             recipient=recipient,
+            thread_ts=message.thread_ts,
             text=message.text,
             blocks=message.blocks,
             unsolicited=message.unsolicited,

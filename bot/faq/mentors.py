@@ -1,7 +1,9 @@
 """Unanswered questions and the mentors: escalate, answer, save to the FAQ, raise again.
 
-As in bot.faq.asking, Slack is reached through callbacks called inside the
-transaction, so a refused message rolls the state change back.
+What the mentors and the asker are told (the mentors-channel post, the mentor's
+answer) is written to the outbox through callbacks called inside the transaction, so
+it is sent after, and only if, the state change committed. Updating the mentors' post
+(chat.update) stays a direct call, retried here through mentors_post_due_at.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from bot.delivery import deliverer
+from bot.delivery.deliverer import Job, Posted
 from bot.faq.fields import EntryFields
 from storage.db import Database
 from storage.faq import queries as repo
@@ -25,6 +29,11 @@ RAISE_AGAIN_AFTER = timedelta(days=1)
 # When Slack refuses to show a mentor's answer in the mentors channel, try again this
 # much later (not every tick: a channel the bot was removed from fails every time).
 RETRY_SHOW_AFTER = timedelta(minutes=1)
+# Outbox purpose of a question's post in the mentors channel (ref: the question id).
+MENTORS_POST = "faq.mentors_post"
+
+# fn(session, pending): write the message to the outbox, in the caller's transaction.
+Enqueue = Callable[[Session, "Pending"], None]
 
 
 @dataclass(frozen=True)
@@ -115,16 +124,15 @@ def _change_once(
         return Result(Outcome.DONE, _pending(question), entry_id)
 
 
-def escalate(
-    db: Database, question_id: int, by: str, now: datetime, post: Callable[[Pending], str]
-) -> Result:
-    """Send a question to the mentors once; `post` puts it in the mentors channel."""
+def escalate(db: Database, question_id: int, by: str, now: datetime, post: Enqueue) -> Result:
+    """Send a question to the mentors once; `post` queues it for the mentors channel
+    (its ts is noted when it is sent, see _note_mentors_post)."""
 
     def send(session: Session, question: FaqQuestion) -> None:
         question.status = "escalated"
         question.escalated_at = now
         question.escalated_by = by
-        question.mentors_post_ts = post(_pending(question))
+        post(session, _pending(question))
         log.info("question escalated question=%d by=%s", question.id, by)
 
     return _change_once(
@@ -139,7 +147,7 @@ def answer(
     mentor: str,
     text: str,
     now: datetime,
-    deliver: Callable[[Pending], None],
+    deliver: Enqueue,
 ) -> Result:
     """The first mentor's answer goes back to the asker (through `deliver`); the mentors'
     post is then due to show it (see `show_answer_to_mentors`)."""
@@ -150,7 +158,7 @@ def answer(
         question.mentor_answer = text
         question.answered_at = now
         question.mentors_post_due_at = now
-        deliver(_pending(question))
+        deliver(session, _pending(question))
         log.info("question answered by a mentor question=%d mentor=%s", question.id, mentor)
 
     return _change_once(
@@ -207,7 +215,7 @@ def save_to_faq(
     )
 
 
-def raise_unanswered(db: Database, now: datetime, post: Callable[[Pending], str]) -> int:
+def raise_unanswered(db: Database, now: datetime, post: Enqueue) -> int:
     """Raise questions unanswered for a day again, at most once a day each."""
     with db.transaction() as session:
         due = [q.id for q in repo.waiting_for_a_mentor(session, now - RAISE_AGAIN_AFTER)]
@@ -220,7 +228,17 @@ def raise_unanswered(db: Database, now: datetime, post: Callable[[Pending], str]
             last = question.last_raised_at or question.escalated_at
             if last is not None and last > now - RAISE_AGAIN_AFTER:
                 continue  # another process raised it meanwhile
-            question.mentors_post_ts = post(_pending(question))
+            post(session, _pending(question))
             question.last_raised_at = now
             raised += 1
     return raised
+
+
+def _note_mentors_post(session: Session, job: Job, posted: Posted) -> None:
+    """The mentors' post went out: remember it, to update it with the answer later."""
+    question = session.get(FaqQuestion, int(job.ref or 0))
+    if question is not None:
+        question.mentors_post_ts = posted.ts
+
+
+deliverer.on_sent(MENTORS_POST, _note_mentors_post)

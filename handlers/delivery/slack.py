@@ -9,7 +9,6 @@ a thread asleep.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from urllib.error import URLError
 from weakref import WeakKeyDictionary
@@ -18,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery import deliverer
-from bot.delivery.deliverer import Posted, SendError
+from bot.delivery.deliverer import Job, Posted, SendError
 from bot.delivery.rules import SendFailure
 from bot.deps import Deps
 
@@ -39,39 +38,49 @@ class WebApiSender:
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
-    def post(
-        self, recipient: str, text: str, blocks: list[dict[str, Any]] | None, delivery_key: str
-    ) -> Posted:
+    def post(self, job: Job) -> Posted:
         with _as_send_errors(posting=True):
-            channel = self._conversation(recipient)
+            channel = self._conversation(job.recipient)
             kwargs: dict[str, Any] = {
                 "channel": channel,
-                "text": text,
+                "text": job.text,
                 "metadata": {
                     "event_type": METADATA_EVENT,
-                    "event_payload": {"delivery_key": delivery_key},
+                    "event_payload": {"delivery_key": job.key},
                 },
             }
-            if blocks:
-                kwargs["blocks"] = blocks
+            if job.blocks:
+                kwargs["blocks"] = job.blocks
+            if job.thread_ts:
+                kwargs["thread_ts"] = job.thread_ts
             sent = self.client.chat_postMessage(**kwargs)
             return Posted(str(sent["channel"]), str(sent["ts"]))
 
-    def find_posted(self, recipient: str, delivery_key: str, since: datetime) -> Posted | None:
+    def find_posted(self, job: Job) -> Posted | None:
         with _as_send_errors(posting=False):
-            channel = self._conversation(recipient)
-            history = self.client.conversations_history(
-                channel=channel,
-                oldest=f"{since.timestamp() - LOOK_BACK_SECONDS:.6f}",
-                limit=HISTORY_LIMIT,
-                include_all_metadata=True,
-            )
-            for message in history.get("messages") or []:
+            channel = self._conversation(job.recipient)
+            oldest = f"{job.created_at.timestamp() - LOOK_BACK_SECONDS:.6f}"
+            if job.thread_ts:  # replies are not in the history, only in their thread
+                found = self.client.conversations_replies(
+                    channel=channel,
+                    ts=job.thread_ts,
+                    oldest=oldest,
+                    limit=HISTORY_LIMIT,
+                    include_all_metadata=True,
+                )
+            else:
+                found = self.client.conversations_history(
+                    channel=channel,
+                    oldest=oldest,
+                    limit=HISTORY_LIMIT,
+                    include_all_metadata=True,
+                )
+            for message in found.get("messages") or []:
                 metadata = message.get("metadata") or {}
                 payload = metadata.get("event_payload") or {}
                 if (
                     metadata.get("event_type") == METADATA_EVENT
-                    and payload.get("delivery_key") == delivery_key
+                    and payload.get("delivery_key") == job.key
                 ):
                     return Posted(channel, str(message["ts"]))
             return None

@@ -13,8 +13,10 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot import events
+from bot.delivery import outbox
 from bot.deps import Deps
 from bot.edge.text import unescape_slack
 from bot.faq import asking as faq
@@ -267,12 +269,14 @@ def on_ask_mentor(ack: Ack, body: dict[str, Any], client: WebClient, respond: Re
                 response_type="ephemeral", replace_original=False)
         return
 
-    post = faq_posts.question_poster(client, mentors)
+    now = deps.clock.now()
+    post = faq_posts.question_poster(mentors, now)
     question_id = payload.record_id(value)
     result = (
-        faq_mentors.escalate(deps.db, question_id, body["user"]["id"], deps.clock.now(), post)
+        faq_mentors.escalate(deps.db, question_id, body["user"]["id"], now, post)
         if question_id is not None else faq_mentors.Result(Outcome.MISSING)
     )
+    deps.deliver()
     if result.outcome is Outcome.MISSING:
         text = "I can't find that question any more. Please ask it again."
     elif result.outcome is Outcome.NOT_YOURS:
@@ -341,17 +345,25 @@ def on_answer_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
         return
     ack()
 
-    def deliver(answered: Pending) -> None:
-        message = views.mentor_answer_for_asker(answered)
-        if answered.via == "command":
-            deps.notifier.dm(answered.asker, message, unsolicited=False)
-        else:
-            client.chat_postMessage(
-                channel=answered.channel, thread_ts=answered.reply_thread_ts, text=message
-            )
-
     now = deps.clock.now()
+
+    def deliver(session: Session, answered: Pending) -> None:
+        """The answer goes back where they asked: their DM, or the question's thread."""
+        message = views.mentor_answer_for_asker(answered)
+        by_dm = answered.via == "command"
+        outbox.enqueue(
+            session,
+            answered.asker if by_dm else answered.channel,
+            f"faq.mentor_answer:{answered.question_id}",
+            outbox.Message(message, thread_ts=None if by_dm else answered.reply_thread_ts),
+            now=now,
+            purpose="faq.mentor_answer",
+            ref=str(answered.question_id),
+            about="a mentor's answer",
+        )
+
     result = faq_mentors.answer(deps.db, question_id, user, text, now, deliver)
+    deps.deliver()
     mentors = deps.settings.mentors_channel
     if result.outcome is Outcome.ALREADY and result.pending:
         deps.notifier.dm(user, f"<@{result.pending.answered_by}> answered that question just "

@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
-from bot.faq.mentors import Pending
+from bot.delivery import outbox
+from bot.faq.mentors import MENTORS_POST, Enqueue, Pending
 from handlers.faq import views
 
 log = logging.getLogger("clubbot.faq")
 
 
-def question_poster(
-    client: WebClient, mentors: str, *, raised_again: bool = False
-) -> Callable[[Pending], str]:
-    """Posts a question for the mentors (with its Answer button); returns the post's ts."""
+def question_poster(mentors: str, now: datetime, *, raised_again: bool = False) -> Enqueue:
+    """Queues a question's post for the mentors (with its Answer button) in the outbox;
+    each raise is its own post, so its key says when."""
 
-    def post(pending: Pending) -> str:
+    def post(session: Session, pending: Pending) -> None:
         text, blocks = views.mentors_post(pending, raised_again=raised_again)
-        return str(client.chat_postMessage(channel=mentors, text=text, blocks=blocks)["ts"])
+        when = f"raised:{now.isoformat()}" if raised_again else "escalated"
+        outbox.enqueue(
+            session,
+            mentors,
+            f"{MENTORS_POST}:{pending.question_id}:{when}",
+            outbox.Message(text, blocks),
+            now=now,
+            purpose=MENTORS_POST,
+            ref=str(pending.question_id),
+            about="a question for the mentors",
+        )
 
     return post
 

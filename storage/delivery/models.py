@@ -28,6 +28,8 @@ class Delivery(Base):
     delivery_key: Mapped[str] = mapped_column(String(200), unique=True)
     # A user id (the deliverer opens the DM) or a channel id.
     recipient: Mapped[str] = mapped_column(String(32))
+    # A reply in this thread of the recipient's conversation.
+    thread_ts: Mapped[str | None] = mapped_column(String(32), default=None)
     text: Mapped[str] = mapped_column(Text)
     blocks: Mapped[list[dict[str, object]] | None] = mapped_column(JSON, default=None)
     # Unsolicited DMs (reminders, nudges, offers) are dropped for people who asked the

@@ -301,3 +301,48 @@ def test_when_slack_refuses_both_the_tick_brings_save_to_faq_back(club: LocalClu
     assert question_row(club).mentors_post_due_at is None
     club.advance(timedelta(minutes=5), step=timedelta(minutes=1))
     assert len(save_buttons(club)) == 1
+
+
+# --- through the outbox ------------------------------------------------------------------
+
+
+def test_a_busy_mentors_channel_gets_the_question_after_a_backoff(club: LocalClub) -> None:
+    club.mention(NINA.user_id, UNKNOWN)
+    unknown = club.last_reply(CLUB.channel_id)
+    club.emulator.fail_next("chat.postMessage", "service_unavailable")
+    club.press(NINA.user_id, unknown, "faq_ask_mentor")
+    assert "asked the club's mentors" in ephemeral_texts(club)[-1]
+    assert posts(club, MENTORS.channel_id) == []
+    assert question_row(club).status == "escalated"  # decided; the post waits in the outbox
+    club.advance(timedelta(minutes=1), step=timedelta(seconds=10))
+    assert len(posts(club, MENTORS.channel_id)) == 1
+    landed = [m for m in club.replies(MENTORS.channel_id) if UNKNOWN in json.dumps(m)]
+    assert question_row(club).mentors_post_ts == landed[0]["ts"]  # noted when it was sent
+    club.advance(timedelta(minutes=10))
+    assert len(posts(club, MENTORS.channel_id)) == 1
+
+
+def test_an_answer_whose_post_timed_out_after_slack_took_it_is_not_sent_twice(
+    club: LocalClub, monkeypatch: Any
+) -> None:
+    from urllib.error import URLError
+
+    from schedules.delivery import sender_for
+
+    escalate_unknown(club)
+    client = sender_for(club.bot.deps).client
+    real_post = client.chat_postMessage
+    timeouts = [URLError(TimeoutError())]
+
+    def post_then_time_out(**kwargs: Any) -> Any:
+        answer = real_post(**kwargs)
+        if kwargs.get("thread_ts") and timeouts:
+            raise timeouts.pop()
+        return answer
+
+    monkeypatch.setattr(client, "chat_postMessage", post_then_time_out)
+    answer_as(club, OLIVIA.user_id)
+    club.advance(timedelta(minutes=5), step=timedelta(seconds=30))
+    thread = [p for p in posts(club, CLUB.channel_id) if f"<@{OLIVIA.user_id}>" in p["text"]]
+    assert len(thread) == 1  # the retry looked in the thread and found it
+    assert len(club.emulator.calls_to("conversations.replies")) == 1
