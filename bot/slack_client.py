@@ -29,7 +29,7 @@ class FittingWebClient(WebClient):
     """A WebClient whose messages and views never break Slack's size limits: what would
     be refused (and so never seen) is shortened with a note instead."""
 
-    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         body = kwargs.get("json")
         if isinstance(body, dict):
             if api_method in MESSAGE_METHODS:

@@ -181,8 +181,8 @@ class Console:
         answer = delivery.json() if delivery.body else None
         if isinstance(answer, dict) and answer.get("response_action") == "errors":
             self.open_view = view
-            for field_, problem in answer.get("errors", {}).items():
-                self.print(f"  ! {field_}: {problem}")
+            for field_, reason in answer.get("errors", {}).items():
+                self.print(f"  ! {field_}: {reason}")
 
     def _close(self, _rest: str) -> None:
         if self.open_view is not None:
@@ -285,7 +285,9 @@ class Console:
         )
         thread = " in a thread" if args.get("thread_ts") else ""
         screen.lines.append(f"clubbot in {where}{thread}{private}{edited}:")
-        target = {**args, **{k: context[k] for k in ("channel", "ts") if k in context}}
+        target: dict[str, Any] = {
+            **args, **{k: context[k] for k in ("channel", "ts") if k in context}
+        }
         if args.get("blocks"):
             blocks = args["blocks"]
             if isinstance(blocks, str):

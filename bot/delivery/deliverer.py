@@ -27,6 +27,7 @@ from storage.db import Database
 from storage.delivery import queries
 from storage.delivery.models import EXPIRED, FAILED, PENDING, SENT, SKIPPED, Delivery
 from storage.members import queries as members
+from storage.members.models import Member
 
 log = logging.getLogger("clubbot.delivery")
 
@@ -139,7 +140,7 @@ def _claim(db: Database, delivery_id: int, now: datetime, lease: timedelta) -> J
 
 
 def _excluded(session: Session, user_id: str) -> bool:
-    member = session.get(members.Member, user_id)
+    member = session.get(Member, user_id)
     return bool(member and member.excluded)
 
 

@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.delivery.rules import PERMANENT
 from storage.db import Database
 from storage.members import queries as members
+from storage.members.models import Member
 
 log = logging.getLogger("clubbot.notify")
 
@@ -59,7 +60,7 @@ class Notifier:
 
     def is_excluded(self, user_id: str) -> bool:
         with self.db.transaction() as session:
-            member = session.get(members.Member, user_id)
+            member = session.get(Member, user_id)
             return bool(member and member.excluded)
 
     def profile(self, user_id: str) -> Profile:

@@ -52,7 +52,8 @@ class GiveUp:
 
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, 4 min ... at most an hour."""
-    return min(FIRST_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    delay: timedelta = FIRST_BACKOFF * (2 ** max(attempts - 1, 0))
+    return min(delay, MAX_BACKOFF)
 
 
 def after_failure(failure: SendFailure, attempts: int, now: datetime) -> Retry | GiveUp:

@@ -15,7 +15,7 @@ import socket
 import socketserver
 import threading
 import uuid
-from typing import Any
+from typing import Any, BinaryIO, cast
 from urllib.parse import parse_qs, urlsplit
 from weakref import WeakKeyDictionary
 
@@ -260,7 +260,7 @@ class _LinkHandler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         hub = self.server.hub
         try:
-            method, target, headers = read_request_head(self.rfile)
+            method, target, headers = read_request_head(cast(BinaryIO, self.rfile))
         except (ProtocolError, UnicodeDecodeError) as exc:
             self.wfile.write(http_refusal(400, "Bad Request", str(exc)))
             return
@@ -280,7 +280,7 @@ class _LinkHandler(socketserver.StreamRequestHandler):
             hub.disconnected(link)
 
     def _serve(self, link: Link, hub: SocketMode) -> None:
-        reader = MessageReader(self.rfile)
+        reader = MessageReader(cast(BinaryIO, self.rfile))
         try:
             while True:
                 opcode, data = reader.next()

@@ -415,12 +415,12 @@ class FaqMatcher:
         top_n = min(k + 1, len(entry_scores))
         top = np.argpartition(-entry_scores, top_n - 1)[:top_n]
         top = top[np.argsort(-entry_scores[top], kind="stable")]
-        top = [int(i) for i in top if entry_scores[i] > 0]
+        ranked = [int(i) for i in top if entry_scores[i] > 0]
         out: list[Candidate] = []
         first: list[float] | None = None
-        for rank, idx in enumerate(top[:k]):
+        for rank, idx in enumerate(ranked[:k]):
             # Margin against the best other entry: the runner-up for the top, else the top.
-            other_idx = (top[1] if len(top) > 1 else None) if rank == 0 else top[0]
+            other_idx = (ranked[1] if len(ranked) > 1 else None) if rank == 0 else ranked[0]
             other = float(entry_scores[other_idx]) if other_idx is not None else 0.0
             features = self._features(scores, float(entry_scores[idx]), other)
             if rank == 0:

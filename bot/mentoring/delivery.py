@@ -29,7 +29,7 @@ log = logging.getLogger("clubbot.mentoring")
 
 
 def deliver(deps: Deps, outbox: Outbox) -> None:
-    steps: list[Callable[[], None]] = [
+    steps: list[Callable[[], object]] = [
         *(lambda s=s: _close_offer(deps, s) for s in outbox.stale),
         *(lambda i=i: _introduce(deps, i) for i in outbox.introductions),
         *(lambda o=o: _send_offer(deps, o) for o in outbox.offers),

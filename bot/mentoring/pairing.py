@@ -191,8 +191,8 @@ def _score_micro(
     vocab = {t: k for k, t in enumerate(sorted(set().union(*asked)))}
     req_m = np.zeros((n_req, max(1, len(vocab))), dtype=np.float32)
     men_m = np.zeros((n_men, max(1, len(vocab))), dtype=np.float32)
-    for i, topics in enumerate(asked):
-        req_m[i, [vocab[t] for t in topics]] = 1.0
+    for i, named in enumerate(asked):
+        req_m[i, [vocab[t] for t in named]] = 1.0
     for j, mentor in enumerate(mentors):
         known = [vocab[t] for t in normalise_topics(mentor.topics) if t in vocab]
         men_m[j, known] = 1.0
@@ -229,9 +229,9 @@ def _score_micro(
     column = {m.user_id: j for j, m in enumerate(mentors)}
     for i, request in enumerate(requests):
         for user_id in excluded_ids(request):
-            j = column.get(user_id)
-            if j is not None:
-                micro[i, j] = _INELIGIBLE
+            col = column.get(user_id)
+            if col is not None:
+                micro[i, col] = _INELIGIBLE
     return micro
 
 

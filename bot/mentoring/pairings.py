@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -187,7 +188,7 @@ def answer_checkin(
             return CheckinOutcome(CheckinResult.ALREADY_ENDED)
         if pairing.checkin_ts is None:
             return CheckinOutcome(CheckinResult.NOT_ASKED)
-        where = {"channel_id": pairing.channel_id, "message_ts": pairing.checkin_ts}
+        where: dict[str, Any] = {"channel_id": pairing.channel_id, "message_ts": pairing.checkin_ts}
         if answer is CheckinAnswer.END:
             ended = _end(session, pairing, presser, "ended at a check-in", now, timeout)
             if ended.result is not EndResult.ENDED:
