@@ -193,9 +193,62 @@ def _show_help(call: CommandCall, router: CommandRouter) -> None:
     )
 
 
+def family_blocks(
+    router: CommandRouter, caller_roles: frozenset[Role], family: str
+) -> list[dict[str, Any]]:
+    """The subcommands of one family (`faq`, `meeting`, ...) the caller may use."""
+    subs = [
+        sub for sub in router.visible_to(caller_roles) if sub.name.split()[0] == family
+    ]
+    if not subs:
+        return []
+    lines = "\n".join(f"`{ids.COMMAND} {sub.usage}`  {sub.summary}" for sub in subs)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": lines[:3000]}}]
+
+
+def _in_family(
+    text: str, router: CommandRouter, caller_roles: frozenset[Role], respond: Respond
+) -> bool:
+    """`/club faq` alone lists the faq subcommands; `/club meeting shedule` is answered with
+    the closest of the meeting subcommands, not "I don't know /club meeting"."""
+    words = text.lower().split()
+    family = family_blocks(router, caller_roles, words[0])
+    if not family:
+        return False
+    if len(words) == 1:
+        intro = f"Here's what `{ids.COMMAND} {_escape(words[0])}` can do:"
+        respond(text=intro, blocks=[_mrkdwn(intro), *family], response_type="ephemeral")
+        return True
+    names = [
+        sub.name for sub in router.visible_to(caller_roles) if sub.name.split()[0] == words[0]
+    ]
+    guess = None
+    for length in (3, 2):
+        typed = " ".join(words[:length])
+        match = difflib.get_close_matches(typed, names, n=1, cutoff=0.6)
+        if match:
+            guess = router.subcommands[match[0]]
+            break
+    shown = _escape(" ".join(text.split()[:2]))
+    hint = f" Did you mean `{ids.COMMAND} {guess.usage}`?" if guess else ""
+    intro = f"I don't know `{ids.COMMAND} {shown}`.{hint}"
+    respond(
+        text=intro,
+        blocks=[_mrkdwn(intro + f" The `{_escape(words[0])}` commands:"), *family],
+        response_type="ephemeral",
+    )
+    return True
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
 def _unknown(
     text: str, router: CommandRouter, caller_roles: frozenset[Role], respond: Respond
 ) -> None:
+    if _in_family(text, router, caller_roles, respond):
+        return
     word = text.split()[0]
     if len(word) > 40:  # echoed, not stored: a sample is enough to see the typo
         word = word[:39] + "…"

@@ -66,6 +66,11 @@ FAQ_ANSWER_MAX_CHARS = 1200
 FAQ_STARTER_RESOURCE = "faq_starter.yaml"
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 offer", "2 offers", "1 person", "3 people": the count with the right word."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def escape_mrkdwn(text: str) -> str:
     """Escape a person's free text for Slack mrkdwn.
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from bot.content import FAQ_ANSWER_MAX_CHARS
 
 QUESTION_MAX_CHARS = 300
+# A real question and a real answer: "?" or "see wiki" helps nobody who asks.
+QUESTION_MIN_CHARS = 10
+ANSWER_MIN_CHARS = 10
 PHRASING_MAX_CHARS = 300
 PHRASINGS_MAX = 40
 TAGS_MAX = 8
@@ -73,6 +76,11 @@ def validate_entry(
     question = one_line(question)
     if not question:
         errors["question"] = "the question is empty"
+    elif len(question) < QUESTION_MIN_CHARS or not re.search(r"[^\W\d_]{2}", question):
+        errors["question"] = (
+            f"the question is {len(question)} characters; write it as people would ask it, "
+            f"in words, at least {QUESTION_MIN_CHARS} characters"
+        )
     elif len(question) > QUESTION_MAX_CHARS:
         errors["question"] = (
             f"the question is {len(question)} characters; at most {QUESTION_MAX_CHARS}"
@@ -91,6 +99,11 @@ def validate_entry(
     answer = safe_answer((answer or "").strip())
     if not answer:
         errors["answer"] = "the answer is empty"
+    elif len(answer) < ANSWER_MIN_CHARS:
+        errors["answer"] = (
+            f"the answer is {len(answer)} characters; a helpful answer needs at least "
+            f"{ANSWER_MIN_CHARS}, in a sentence or two"
+        )
     elif len(answer) > FAQ_ANSWER_MAX_CHARS:
         errors["answer"] = f"the answer is {len(answer)} characters; at most {FAQ_ANSWER_MAX_CHARS}"
     cleaned_tags = list(dict.fromkeys(t.strip().lower() for t in tags if t.strip()))

@@ -18,6 +18,7 @@ from slack_bolt.listener.listener_completion_handler import ListenerCompletionHa
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.content import plural
 from bot.deps import CONTEXT_KEY, Deps
 from bot.encouragement import nudges
 from bot.home import contents as home
@@ -227,12 +228,12 @@ def on_pairing_round(ack: Ack, body: dict[str, Any], context: BoltContext) -> No
     lines = [f"• <@{p.mentee_id}> → <@{p.mentor_id}> (score {p.score:.2f})" for p in preview.pairs]
     lines += [f"• <@{m}>: no mentor available" for m in preview.unmatched]
     summary = (
-        f"{len(preview.pairs)} offer(s), total score {preview.total_score:.2f}. "
+        f"{plural(len(preview.pairs), 'offer')}, total score {preview.total_score:.2f}. "
         "Each mentor still accepts or declines; nothing is sent until you press the button."
     )
     # The preview lands in a DM, where "Send these offers" works as in `/club mentor round`.
     blocks = mentoring_views.round_preview_blocks(preview.round_id, lines, summary)
-    _tell(deps, user_id, f"Pairing round preview: {len(preview.pairs)} offer(s)", blocks)
+    _tell(deps, user_id, f"Pairing round preview: {plural(len(preview.pairs), 'offer')}", blocks)
 
 
 def on_report(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:

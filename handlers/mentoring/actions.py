@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.content import plural
 from bot.deps import CONTEXT_KEY, Deps
 from bot.mentoring import (
     mentors as mentoring,
@@ -393,7 +394,7 @@ def on_round_confirm(
         else ""
     )
     respond(
-        text=f":outbox_tray: Sent {outcome.sent} offer(s).{skipped}",
+        text=f":outbox_tray: Sent {plural(outcome.sent, 'offer')}.{skipped}",
         response_type="ephemeral",
         replace_original=True,
     )

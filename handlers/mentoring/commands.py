@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.content import plural
 from bot.deps import Deps
 from bot.mentoring import leaving
 from bot.mentoring import (
@@ -469,9 +470,9 @@ def _round(call: CommandCall) -> None:
     lines = [f"• <@{p.mentee_id}> → <@{p.mentor_id}> (score {p.score:.2f})" for p in preview.pairs]
     lines += [f"• <@{m}>: no mentor available" for m in preview.unmatched]
     summary = (
-        f"{len(preview.pairs)} offer(s), total score {preview.total_score:.2f} "
+        f"{plural(len(preview.pairs), 'offer')}, total score {preview.total_score:.2f} "
         f"(one at a time, best first, would give {preview.greedy_score:.2f}). "
         "Each mentor still accepts or declines."
     )
     blocks = views.round_preview_blocks(preview.round_id, lines, summary)
-    _say(call, f"Pairing round preview: {len(preview.pairs)} offer(s)", blocks)
+    _say(call, f"Pairing round preview: {plural(len(preview.pairs), 'offer')}", blocks)

@@ -106,7 +106,30 @@ def test_a_modal_with_missing_or_bad_fields_is_refused_inline(club: LocalClub) -
         "faq_question": "   ", "faq_answer_text": "x", "faq_tags": "Not A Tag!",
     })
     errors = delivery.json()["errors"]
-    assert set(errors) == {"faq_question", "faq_tags"}
+    assert set(errors) == {"faq_question", "faq_answer_text", "faq_tags"}
+    assert "at least 10" in errors["faq_answer_text"]
+    assert snapshot(club) == before
+
+
+@pytest.mark.parametrize(("question", "answer", "field", "says"), [
+    ("blog?", "Start with a short post about something you know well.", "faq_question",
+     "at least 10 characters"),
+    ("?????????????", "Start with a short post about something you know well.", "faq_question",
+     "in words"),
+    ("How do I start a blog?", "see wiki", "faq_answer_text", "at least 10"),
+])
+def test_an_faq_entry_needs_a_real_question_and_answer(
+    club: LocalClub, question: str, answer: str, field: str, says: str
+) -> None:
+    club.command(OLIVIA.user_id, "faq add")
+    modal = club.emulator.last_call("views.open")
+    assert modal is not None
+    before = snapshot(club)
+    delivery = club.submit(OLIVIA.user_id, modal.args["view"], {
+        "faq_question": question, "faq_answer_text": answer,
+    })
+    errors = delivery.json()["errors"]
+    assert set(errors) == {field} and says in errors[field], errors
     assert snapshot(club) == before
 
 
@@ -216,7 +239,7 @@ def test_import_keeps_ids_in_a_fresh_database_then_new_entries_follow(
     report = faq_admin.import_xlsx(club.db, data, by=None, now=club.clock.now())
     assert report.added == len(load_faq_starter())
     new_id = faq_admin.add_entry(
-        club.db, faq_admin.validate_entry("Fresh?", [], "Yes.", [])[0],  # type: ignore[arg-type]
+        club.db, faq_admin.validate_entry("Is this fresh?", [], "Yes, it is new.", [])[0],  # type: ignore[arg-type]
         OLIVIA.user_id, club.clock.now())
     assert new_id == len(load_faq_starter()) + 1
 

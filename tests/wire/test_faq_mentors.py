@@ -274,7 +274,10 @@ def test_when_the_mentors_post_cannot_be_updated_a_fresh_one_carries_save_to_faq
     club.press(OLIVIA.user_id, fresh, "faq_save")
     save_modal = club.emulator.last_call("views.open")
     assert save_modal is not None
-    club.submit(OLIVIA.user_id, save_modal.args["view"], {})
+    # "Ask IT." is too short for the FAQ (at least 10 characters): the form says so.
+    refused = club.submit(OLIVIA.user_id, save_modal.args["view"], {})
+    assert "at least 10" in refused.json()["errors"]["faq_answer_text"]
+    club.submit(OLIVIA.user_id, save_modal.args["view"], {"faq_answer_text": "Ask IT, please."})
     assert entry_count(club) == before + 1
     assert posts(club, MENTORS.channel_id)[-1]["thread_ts"] == fresh["ts"]
 

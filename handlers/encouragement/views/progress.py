@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.content import plural
 from bot.content.path import PATH_STEPS, PathStep
 from bot.encouragement.progress import ClubDistribution, Progress
 from handlers import ids
@@ -72,7 +73,7 @@ def progress_blocks(progress: Progress) -> list[dict[str, Any]]:
 
 def distribution_text(distribution: ClubDistribution) -> str:
     lines = [
-        f"*The club along the path* ({distribution.members} people on it, "
+        f"*The club along the path* ({plural(distribution.members, 'person', 'people')} on it, "
         f"{distribution.completed} walked it all)"
     ]
     for count in distribution.steps:
