@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.content import escape_mrkdwn
@@ -71,30 +70,37 @@ def enqueue_reminder(session: Session, claim: ClaimedReminder, now: datetime) ->
 
 
 def ask_who_came(deps: Deps) -> None:
-    """After a meeting ends, DM its organiser a "Mark who came" button, once."""
-    for prompt in attendance.claim_attendance_prompts(
-        deps.db, deps.clock.now(), deps.settings.reminder_offsets
-    ):
-        post_attendance_prompt(deps, prompt)
+    """After a meeting ends, DM its organiser a "Mark who came" button, once: the claim
+    and the DM's outbox row commit together."""
+    now = deps.clock.now()
+
+    def say(session: Session, prompt: AttendancePromptDue) -> None:
+        enqueue_attendance_prompt(session, prompt, now)
+
+    attendance.claim_attendance_prompts(deps.db, now, deps.settings.reminder_offsets, say)
 
 
-def post_attendance_prompt(deps: Deps, prompt: AttendancePromptDue) -> None:
-    text, blocks = views.attendance_prompt(prompt.meeting, prompt.occurrence, prompt.going)
+ATTENDANCE_PROMPT = "meetings.attendance_prompt"
+
+
+def enqueue_attendance_prompt(session: Session, prompt: AttendancePromptDue, now: datetime) -> None:
     organiser = prompt.meeting.organiser_id
     if organiser is None:  # the organiser asked to be forgotten; `/club meeting attendance` stays
         log.info("attendance prompt skipped meeting=%s: organiser forgotten", prompt.meeting.id)
         return
-    try:
-        deps.notifier.dm(organiser, text, blocks)
-    except SlackApiError as error:
-        log.warning(
-            "attendance prompt not sent meeting=%s user=%s error=%s",
-            prompt.meeting.id,
-            organiser,
-            error.response.get("error"),
-        )
-        return
-    log.info("attendance prompt sent meeting=%s organiser=%s", prompt.meeting.id, organiser)
+    text, blocks = views.attendance_prompt(prompt.meeting, prompt.occurrence, prompt.going)
+    outbox.enqueue(
+        session,
+        organiser,
+        f"{ATTENDANCE_PROMPT}:{prompt.meeting.id}:{prompt.occurrence.isoformat()}",
+        outbox.Message(text, blocks, unsolicited=True),
+        now=now,
+        purpose=ATTENDANCE_PROMPT,
+        ref=str(prompt.meeting.id),
+        # A "who came?" a day late is noise (as in attendance.PROMPT_FRESH_FOR).
+        not_after=prompt.occurrence + attendance.PROMPT_FRESH_FOR,
+    )
+    log.info("attendance prompt queued meeting=%s organiser=%s", prompt.meeting.id, organiser)
 
 
 def redraw_stale_announcements(deps: Deps) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.content import escape_mrkdwn
 from bot.meetings.planning import (
@@ -40,16 +41,24 @@ class AttendancePromptDue:
     going: int  # how many said Going for this occurrence
 
 
+# fn(session, prompt): write the organiser's DM to the outbox, in the claiming transaction.
+SayPrompt = Callable[[Session, AttendancePromptDue], None]
+
+
 def claim_attendance_prompts(
-    db: Database, now: datetime, defaults: Sequence[timedelta]
+    db: Database,
+    now: datetime,
+    defaults: Sequence[timedelta],
+    say: SayPrompt = lambda _session, _prompt: None,
 ) -> list[AttendancePromptDue]:
-    """Occurrences that have just ended, each claimed by exactly one caller."""
+    """Occurrences that have just ended, each claimed by exactly one caller, whose
+    prompt `say` writes to the outbox in the same transaction as the claim."""
     with db.transaction() as session:
         due_ids = repo.attendance_prompt_due_ids(session, now)
     claimed = []
     for meeting_id in due_ids:
         try:
-            prompt = _claim_prompt(db, meeting_id, now, defaults)
+            prompt = _claim_prompt(db, meeting_id, now, defaults, say)
         except IntegrityError:
             log.info("attendance prompt already claimed elsewhere meeting=%s", meeting_id)
             continue
@@ -59,7 +68,7 @@ def claim_attendance_prompts(
 
 
 def _claim_prompt(
-    db: Database, meeting_id: int, now: datetime, defaults: Sequence[timedelta]
+    db: Database, meeting_id: int, now: datetime, defaults: Sequence[timedelta], say: SayPrompt
 ) -> AttendancePromptDue | None:
     with db.transaction() as session:
         meeting = session.get(Meeting, meeting_id)
@@ -80,7 +89,11 @@ def _claim_prompt(
         if not repo.add_attendance_prompt(session, meeting_id, occurrence, now):
             return None
         going = repo.rsvp_counts(session, meeting_id, occurrence).get("going", 0)
-        return AttendancePromptDue(snapshot_in(session, meeting, now, defaults), occurrence, going)
+        prompt = AttendancePromptDue(
+            snapshot_in(session, meeting, now, defaults), occurrence, going
+        )
+        say(session, prompt)
+        return prompt
 
 
 @dataclass(frozen=True)

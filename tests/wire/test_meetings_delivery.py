@@ -199,3 +199,20 @@ def test_an_unknown_person_costs_a_bounded_number_of_calls_over_six_days(
     assert all(not c.ok and c.response["error"] == "user_not_found" for c in calls)
     told = [m for m in dms_to(club, OLIVIA.user_id) if "couldn't deliver" in m["text"]]
     assert len(told) == 1
+
+
+def test_a_who_came_prompt_slack_refused_is_sent_after_a_backoff_once(club: LocalClub) -> None:
+    from tests.wire.test_meetings_followups import ENDED, prompts_to
+
+    schedule(club)
+    club.clock.set(ENDED - timedelta(minutes=1))
+    club.tick()
+    club.emulator.fail_next("chat.postMessage", "internal_error")
+    club.clock.set(ENDED + timedelta(seconds=1))
+    club.tick()
+    assert prompts_to(club) == []  # before the outbox, this prompt was lost for good
+    club.advance(timedelta(minutes=1), step=timedelta(seconds=10))
+    assert len(prompts_to(club)) == 1
+    club.advance(timedelta(hours=2), step=timedelta(minutes=10))
+    assert len(prompts_to(club)) == 1
+    assert [s for _k, s in deliveries(club, "meetings.attendance_prompt")] == ["sent"]
