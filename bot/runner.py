@@ -19,6 +19,7 @@ from bot.app import ClubApp, create_app
 from bot.clock import FileClock
 from bot.config import Settings
 from bot.web import make_server
+from schedules.encouragement import mark_channel_members_joined
 from schedules.scheduler import build_scheduler
 from storage import migrate
 from storage.db import Database
@@ -87,6 +88,7 @@ def run(settings: Settings, host: str = "0.0.0.0") -> int:
         ) from error
     log.info("database ready dialect=%s revision=%s", db.dialect, migrate.current_revision(db))
     club = _connect(settings, db)
+    mark_channel_members_joined(club.deps)  # those already in the club channel have joined
     scheduler = build_scheduler(club.deps)
     scheduler.start()
     try:

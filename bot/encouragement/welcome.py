@@ -69,3 +69,16 @@ def welcome(deps: Deps, user_id: str, channel_id: str) -> WelcomeResult:
     log.info("welcomed user=%s", user_id)
     return WelcomeResult.SENT
 
+
+
+def mark_joined(deps: Deps, user_ids: list[str]) -> int:
+    """People already in the club channel (read from Slack at start) have joined it: the
+    path's first step is ticked for them, so no nudge ever asks them to join. No welcome DM:
+    they are not new. How many were newly ticked."""
+    now = deps.clock.now()
+    ticked = 0
+    with deps.db.transaction() as session:
+        for user_id in dict.fromkeys(user_ids):
+            ticked += bool(steps_repo.record_step(session, user_id, "joined", now))
+    log.info("club channel members marked joined count=%d newly=%d", len(user_ids), ticked)
+    return ticked
