@@ -37,6 +37,7 @@ class CachedEncoder:
     """Memoises an encoder per text: --fit asks every training phrasing many times."""
 
     def __init__(self, inner: SentenceEncoder) -> None:
+        self.profile = getattr(inner, "profile", "minilm")
         self._inner = inner
         self._memo: dict[str, np.ndarray] = {}
 
@@ -230,9 +231,10 @@ def main(argv: list[str] | None = None) -> int:
 
     encoder: SentenceEncoder | None = None
     if args.semantic:
-        from bot.faq.semantic import load_default_encoder
+        from bot.faq.semantic import load_encoder
 
-        encoder = CachedEncoder(load_default_encoder())
+        encoder = CachedEncoder(load_encoder())
+        print(f"encoder: {encoder.profile}")
     if args.fit or args.loo:
         fit(
             args.data_dir,

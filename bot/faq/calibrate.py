@@ -48,6 +48,7 @@ def fitted_threshold(
     texts = range(matcher.size)
     chosen = random.Random(seed).sample(texts, sample) if len(texts) > sample else texts
     questions = off_topic_questions() if off_topic is None else off_topic
+    matcher.prime(questions)
     feats, correct, in_scope = matcher.calibration_samples(questions, chosen)
     positives = int(in_scope.sum())
     if positives == 0:

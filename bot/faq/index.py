@@ -71,11 +71,11 @@ def ensure_seeded(db: Database, now: datetime) -> bool:
 
 
 def _encoder() -> SentenceEncoder | None:
-    """Sentence embeddings when the `semantic` extra is installed; lexical otherwise."""
+    """Sentence embeddings when an extra (`e5`, else `semantic`) is installed; else lexical."""
     try:
-        from bot.faq.semantic import load_default_encoder
+        from bot.faq.semantic import load_encoder
 
-        return load_default_encoder()
+        return load_encoder()
     except (ImportError, FileNotFoundError):
         return None
 

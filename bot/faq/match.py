@@ -52,7 +52,7 @@ from itertools import chain
 import numpy as np
 
 from bot.faq import normalise as tn
-from bot.faq.semantic import SentenceEncoder, normalise_rows
+from bot.faq.semantic import SentenceEncoder, normalise_rows, profile_of
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,28 @@ DEFAULT_THRESHOLD: float = 0.32
 SEMANTIC_WEIGHTS = Weights(word=0.2, char=0.2, semantic=0.6)
 SEMANTIC_CALIBRATION = Calibration(bias=-6.531, weights=(7.708, 6.130, -0.369))
 SEMANTIC_THRESHOLD: float = 0.42
+# multilingual-e5-small (the `e5` extra), embeddings mean-centred on the FAQ's own texts
+# (e5's cosines crowd into 0.7-0.95); fitted the same way (`--fit --off-topic --semantic`).
+E5_WEIGHTS = Weights(word=0.2, char=0.2, semantic=0.6)
+E5_CALIBRATION = Calibration(bias=-6.071, weights=(8.055, 5.315, -0.499))
+E5_THRESHOLD: float = 0.39
+
+
+@dataclass(frozen=True)
+class _SemanticProfile:
+    weights: Weights
+    calibration: Calibration
+    threshold: float
+    centre: bool
+    whole_text: bool  # embed the text as written (any script), not its Latin tokens
+
+
+_PROFILES = {
+    "minilm": _SemanticProfile(SEMANTIC_WEIGHTS, SEMANTIC_CALIBRATION, SEMANTIC_THRESHOLD,
+                               centre=False, whole_text=False),
+    "e5": _SemanticProfile(E5_WEIGHTS, E5_CALIBRATION, E5_THRESHOLD, centre=True,
+                           whole_text=True),
+}
 
 _K1 = 1.2
 _B = 0.75
@@ -220,13 +242,16 @@ class FaqMatcher:
         weights: Weights | None = None,
         calibration: Calibration | None = None,
     ) -> None:
+        profile = _PROFILES.get(profile_of(encoder), _PROFILES["minilm"]) if encoder else None
         if threshold is None:
-            threshold = SEMANTIC_THRESHOLD if encoder else DEFAULT_THRESHOLD
+            threshold = profile.threshold if profile else DEFAULT_THRESHOLD
         self.threshold = threshold
         self._encoder = encoder
-        self._weights = weights or (SEMANTIC_WEIGHTS if encoder else Weights())
+        self._centre_embeddings = bool(profile and profile.centre)
+        self._whole_text = bool(profile and profile.whole_text)
+        self._weights = weights or (profile.weights if profile else Weights())
         self._calibration = calibration or (
-            SEMANTIC_CALIBRATION if encoder else LEXICAL_CALIBRATION
+            profile.calibration if profile else LEXICAL_CALIBRATION
         )
         self._entry_ids: list[int] = []
         texts: list[str] = []
@@ -307,9 +332,42 @@ class FaqMatcher:
 
     def _build_semantic(self, texts: list[str]) -> None:
         self._embeddings: np.ndarray | None = None
+        self._known_vectors: dict[str, np.ndarray] = {}
+        self._centre: np.ndarray | float = 0.0
         if self._encoder is not None and texts:
-            clean = [" ".join(tn.tokens(t)) for t in texts]
-            self._embeddings = normalise_rows(np.asarray(self._encoder.encode(clean), dtype=float))
+            clean = [self._embedding_text(t) for t in texts]
+            raw = np.asarray(self._encoder.encode(clean), dtype=float)
+            # The FAQ's own texts, embedded once: calibration asks each of them again.
+            self._known_vectors = dict(zip(clean, raw, strict=True))
+            if self._centre_embeddings:
+                # What every FAQ text shares says nothing about which entry is meant.
+                self._centre = raw.mean(axis=0)
+            self._embeddings = normalise_rows(raw - self._centre)
+
+    def _embedding_text(self, text: str) -> str:
+        """What the sentence model reads: all words, stop words kept ("not", "how", "why"
+        carry meaning); for a multilingual model, the text as written in any script."""
+        if self._whole_text:
+            return " ".join(tn.strip_slack_markup(text).split())
+        return " ".join(tn.tokens(text))
+
+    def _embed(self, clean: str) -> np.ndarray:
+        known = self._known_vectors.get(clean)
+        if known is not None:
+            return known[None, :]
+        assert self._encoder is not None
+        return np.asarray(self._encoder.encode([clean]), dtype=float)
+
+    def prime(self, questions: Iterable[str]) -> None:
+        """Embed many questions in one batch before asking them one by one (calibration's
+        off-topic questions)."""
+        if self._encoder is None or self._embeddings is None:
+            return
+        clean = [c for c in dict.fromkeys(self._embedding_text(q) for q in questions)
+                 if c not in self._known_vectors]
+        if clean:
+            vectors = np.asarray(self._encoder.encode(clean), dtype=float)
+            self._known_vectors.update(zip(clean, vectors, strict=True))
 
     # -- scoring ------------------------------------------------------------------------
 
@@ -339,8 +397,9 @@ class FaqMatcher:
         question = question[:QUERY_MAX_CHARS]
         words = tn.content_tokens(question)
         n = len(self._owner)
-        if not words or n == 0:
-            return None
+        if n == 0 or not (words or (self._embeddings is not None
+                                    and self._embedding_text(question))):
+            return None  # nothing to compare (a question in another script still has tokens)
 
         terms: list[int] = []
         term_weights: list[float] = []
@@ -382,13 +441,12 @@ class FaqMatcher:
         if self._embeddings is not None and self._encoder is not None and wts.semantic:
             # Embedded exactly like the indexed texts (all words, stop words kept: the
             # sentence model reads "not", "how", "why" as meaning).
-            clean = " ".join(tn.tokens(question))
-            q = normalise_rows(np.asarray(self._encoder.encode([clean]), dtype=float))
+            q = normalise_rows(self._embed(self._embedding_text(question)) - self._centre)
             total = total + wts.semantic * np.clip(self._embeddings @ q[0], 0.0, 1.0)
         total /= wts.word + wts.char + wts.semantic
         if hidden is not None:
             total[hidden] = 0.0
-        return _Scores(total, len(stems))
+        return _Scores(total, max(len(stems), 1))
 
     def _features(self, scores: _Scores, score: float, other: float) -> list[float]:
         # Short questions match by luck more often ("hi sir", "not active"), hence 1/length.
