@@ -4,11 +4,13 @@ post afterwards (never before), each counted once."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.campaigns.links import Link, NotALink, parse_link
 from bot.campaigns.manage import NOT_FOUND, CampaignProblem, CampaignSnap, snapshot
@@ -28,10 +30,13 @@ class GoLiveNote:
     user_id: str
 
 
-def claim_golive(db: Database, now: datetime) -> list[GoLiveNote]:
+def claim_golive(
+    db: Database, now: datetime, say: Callable[[Session, GoLiveNote], None] | None = None
+) -> list[GoLiveNote]:
     """Everyone who joined a campaign whose embargo has lifted, not yet told for this
-    launch moment: claimed per person (committed before sending), so exactly once. Not
-    held for working hours: they asked to hear the moment it lifts."""
+    launch moment: claimed per person, so exactly once; `say` writes each DM to the
+    outbox in the same transaction. Not held for working hours: they asked to hear the
+    moment it lifts."""
     notes: list[GoLiveNote] = []
     with db.transaction() as session:
         for campaign_id in repo.launched_ids(session, now):
@@ -44,7 +49,10 @@ def claim_golive(db: Database, now: datetime) -> list[GoLiveNote]:
                     continue
                 person = session.get(CampaignPerson, person_id)
                 if person is not None and person.user_id and person.user_id not in excluded:
-                    notes.append(GoLiveNote(snap, person.user_id))
+                    note = GoLiveNote(snap, person.user_id)
+                    notes.append(note)
+                    if say is not None:
+                        say(session, note)
     return notes
 
 

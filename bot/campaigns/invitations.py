@@ -5,9 +5,11 @@ Answers (I'm in / Not this time) and the campaign opt-out live here too."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy.orm import Session
 
 from bot.campaigns.manage import NOT_FOUND, CampaignProblem, CampaignSnap, snapshot
 from bot.campaigns.rules import invite_due
@@ -64,10 +66,13 @@ class InviteNote:
     user_id: str
 
 
-def claim_due_invitations(db: Database, now: datetime) -> list[InviteNote]:
-    """Invitations due now, each claimed by one conditional UPDATE (committed before
-    anything is sent), so restarts and replicas send each exactly once. Someone
-    excluded or opted out since planning, or a campaign closed meanwhile, is skipped."""
+def claim_due_invitations(
+    db: Database, now: datetime, say: Callable[[Session, InviteNote], None] | None = None
+) -> list[InviteNote]:
+    """Invitations due now, each claimed by one conditional UPDATE, so restarts and
+    replicas send each exactly once; `say` writes each one to the outbox in the same
+    transaction. Someone excluded or opted out since planning, or a campaign closed
+    meanwhile, is skipped."""
     notes: list[InviteNote] = []
     with db.transaction() as session:
         for person_id in repo.due_invites(session, now):
@@ -84,7 +89,10 @@ def claim_due_invitations(db: Database, now: datetime) -> list[InviteNote]:
             if not repo.claim_invite(session, person_id, "skipped" if stop else "sent", now):
                 continue
             if not stop and campaign is not None and user is not None:
-                notes.append(InviteNote(snapshot(campaign), user))
+                note = InviteNote(snapshot(campaign), user)
+                notes.append(note)
+                if say is not None:
+                    say(session, note)
     return notes
 
 

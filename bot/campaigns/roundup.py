@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy.orm import Session
 
 from bot.campaigns.manage import CampaignSnap, snapshot
 from storage.campaigns import queries as repo
@@ -27,7 +30,11 @@ class RoundupNote:
     practice: int
 
 
-def claim_roundups(db: Database, now: datetime) -> list[RoundupNote]:
+def claim_roundups(
+    db: Database, now: datetime, say: Callable[[Session, RoundupNote], None] | None = None
+) -> list[RoundupNote]:
+    """Close each campaign due to close, once; `say` writes its roundup to the outbox in
+    the same transaction as the close and the kudos."""
     notes: list[RoundupNote] = []
     with db.transaction() as session:
         for campaign_id in repo.closing_ids(session, now):
@@ -47,8 +54,11 @@ def claim_roundups(db: Database, now: datetime) -> list[RoundupNote]:
             for user in participants:
                 encouragement.add_kudos(session, giver, user,
                                         THANKS_REASON.format(title=campaign.title), now)
-            notes.append(RoundupNote(snapshot(campaign), by_network, named, others,
-                                     len(posts) - len(external)))
+            note = RoundupNote(snapshot(campaign), by_network, named, others,
+                               len(posts) - len(external))
+            notes.append(note)
+            if say is not None:
+                say(session, note)
             log.info("campaign roundup claimed campaign=%s posts=%d participants=%d",
                      campaign_id, len(posts), len(participants))
     return notes

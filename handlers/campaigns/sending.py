@@ -1,7 +1,7 @@
-"""The one way campaign messages leave clubbot, always after the use case committed.
-
-Until the shared outbox (bot/delivery) is in place this posts directly; switching to
-it is a change here only. Nothing here runs inside a database transaction.
+"""DMs to the person acting's audience from a request, after its use case committed:
+"the launch moved" and "called off" to those who joined. Invitations, go-live DMs and
+the roundup go through the shared outbox instead (schedules/campaigns.py). Nothing
+here runs inside a database transaction.
 """
 
 from __future__ import annotations
@@ -30,15 +30,4 @@ def send_dm(
     if sent is None:
         return False
     log.info("campaign %s sent user=%s", kind, user_id)
-    return True
-
-
-def post_in_channel(deps: Deps, channel: str, text: str, *, kind: str) -> bool:
-    try:
-        deps.client.chat_postMessage(channel=channel, text=text)
-    except SlackApiError as error:
-        log.warning("campaign %s not posted channel=%s error=%s", kind, channel,
-                    error.response.get("error"))
-        return False
-    log.info("campaign %s posted channel=%s", kind, channel)
     return True

@@ -4,7 +4,7 @@ people or those who said no more, within each recipient's working hours, once.""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.local import MARCO, MEI, NINA, OLIVIA, PRIYA, SAM, LocalClub
@@ -137,3 +137,15 @@ def test_an_invitation_that_waited_past_the_launch_says_the_embargo_has_lifted(
     at(club, datetime(2026, 12, 1, 14, 0, tzinfo=UTC))  # 09:00 in New York, after the launch
     (invite,) = invitations(club, NINA.user_id)
     assert "the embargo lifted <!date^" in invite["blocks"][0]["text"]["text"]
+
+
+def test_an_invitation_slack_refused_for_a_passing_reason_is_sent_later_once(
+    club: LocalClub,
+) -> None:
+    create(club)
+    club.emulator.fail_next("chat.postMessage", "internal_error")
+    club.tick()  # Priya and Marco are at work: one of their two invitations is refused
+    sent = [len(invitations(club, user.user_id)) for user in (PRIYA, MARCO)]
+    assert sorted(sent) == [0, 1]
+    club.advance(timedelta(minutes=15))  # the outbox retries it, and sends nothing twice
+    assert [len(invitations(club, user.user_id)) for user in (PRIYA, MARCO)] == [1, 1]
