@@ -290,7 +290,9 @@ def milestone_text(kind: MilestoneKind, **details: str | int) -> str:
         if reason.lower().startswith("for "):
             reason = reason[4:].strip()
         why = f" for {_free(reason)}" if reason else ""
-        return f":raised_hands: {to}, {giver} sends you kudos{why}!"
+        count = int(details.get("count", details.get("kudos", 1)))
+        tally = f" That's {count} kudos from colleagues now." if count > 1 else ""
+        return f":raised_hands: {to}, {giver} sends you kudos{why}!{tally}"
     raise ValueError(f"unknown milestone kind {kind!r}; expected one of {MILESTONE_KINDS}")
 
 

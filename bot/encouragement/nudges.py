@@ -115,6 +115,7 @@ def load_states(
         blackout = club_facts.blackout_dates(session)
         helpful = club_facts.helpful_answers(session)
         kudos = repo.kudos_received(session, people)
+        latest = repo.latest_kudos(session, people)
         opted_out = repo.opted_out_users(session)
         sent = repo.sent_keys(session, people)
         last_sent = repo.last_nudge_at(session, people)
@@ -146,6 +147,7 @@ def load_states(
                     sent_keys=frozenset(sent.get(user_id, set())),
                     last_nudge_at=last_sent.get(user_id),
                     waiting_requests=tuple(waiting.get(user_id, ())),
+                    latest_kudos=latest.get(user_id),
                 )
             )
     return states, blackout
@@ -165,7 +167,10 @@ def wording(nudge: Nudge) -> str:
     if nudge.kind is NudgeKind.MILESTONE:
         kind = MILESTONE_WORDING[details["milestone"]]
         if kind == "kudos_received":
-            return messages.milestone_text(kind, user_id=nudge.user_id, count=details["kudos"])
+            who = {k: details[k] for k in ("from_id", "reason") if k in details}
+            return messages.milestone_text(
+                kind, user_id=nudge.user_id, count=details["kudos"], **who
+            )
         return messages.milestone_text(kind, user_id=nudge.user_id)
     if nudge.kind is NudgeKind.INACTIVE:
         upcoming = details.get("next_step")

@@ -105,6 +105,8 @@ class PersonState:
     last_nudge_at: datetime | None
     waiting_requests: tuple[tuple[int, datetime], ...] = ()
     """For mentors: (request id, offered at) for requests waiting on their answer."""
+    latest_kudos: tuple[str, str] | None = None
+    """The most recent kudos received: (giver, reason), so its DM says who and what for."""
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,12 @@ def _milestone_nudges(person: PersonState, now: datetime) -> list[Nudge]:
                 person,
                 f"kudos:{top}",
                 f"{top} kudos received",
-                {"milestone": "kudos", "kudos": str(top)},
+                {"milestone": "kudos", "kudos": str(top)}
+                | (
+                    {"from_id": person.latest_kudos[0], "reason": person.latest_kudos[1]}
+                    if person.latest_kudos
+                    else {}
+                ),
             )
         )
     active_recently = person.last_active_at is not None and now - person.last_active_at <= MONTH

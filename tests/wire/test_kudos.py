@@ -33,7 +33,10 @@ def test_kudos_are_posted_in_the_club_channel_and_counted(club: LocalClub) -> No
     said = [call.args["text"] for call in club.emulator.calls_to("response_url")]
     assert any("Thanks posted in <#C0CLUB>" in text for text in said)
     (milestone,) = [m for m in club.replies(club.dm_channel(MARCO.user_id))]
-    assert "your first kudos" in milestone["text"]  # Rome, 11:00: a milestone nudge at once
+    # Rome, 11:00: a milestone nudge at once, saying who thanked him and for what.
+    assert f"<@{NINA.user_id}> sends you kudos for the &lt;!channel&gt; &amp; tips!" in (
+        milestone["text"]
+    )  # escaped: no ping
     counts = kudos.kudos_counts(club.bot.deps.db)
     assert counts.received == {MARCO.user_id: 1}
     assert counts.given == {NINA.user_id: 1}

@@ -163,7 +163,7 @@ def test_kudos_a_month_active_and_a_helpful_answer_are_milestones(club: LocalClu
     club.advance(timedelta(days=15), step=timedelta(hours=1))
     texts = [n["text"] for n in nudges_to(club, MARCO.user_id)]
     assert "your answer just helped a colleague" in texts[0]
-    assert "first kudos" in texts[1]
+    assert "<@U0NINA> sends you kudos for the tour!" in texts[1]  # who, and what for
     assert "part of the club for a month" in texts[2]
 
 
