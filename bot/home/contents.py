@@ -20,6 +20,7 @@ from bot.roles import grants as roles
 from bot.roles.policy import Action, may
 from storage.db import Database
 from storage.encouragement import queries as nudges_repo
+from storage.faq import wordings
 from storage.meetings import queries as meeting_repo
 from storage.members.models import Member
 from storage.mentoring import queries as mentor_repo
@@ -85,6 +86,8 @@ class HomeData:
     offers: tuple[WaitingOffer, ...] = ()  # a mentor's offers waiting for an answer
     # Organisers and campaign leads: the open campaigns (else the latest) and their figures.
     campaigns: tuple[Figures, ...] = ()
+    # FAQ editors: learned wordings waiting for their review (`/club faq learned`).
+    wordings_waiting: int = 0
 
 
 def start_of_month(now: datetime) -> datetime:
@@ -140,6 +143,9 @@ def home_for(
             health=_health(session, now) if organiser else None,
             offers=_waiting_offers(session, user_id),
             campaigns=campaign_figures,
+            wordings_waiting=(
+                wordings.count_waiting(session) if may(granted, Action.EDIT_FAQ) else 0
+            ),
         )
     return data
 

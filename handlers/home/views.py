@@ -305,6 +305,18 @@ def campaign_blocks(data: HomeData) -> list[Block]:
     ]
 
 
+def review_blocks(data: HomeData) -> list[Block]:
+    """For FAQ editors: how many wordings askers found helpful wait for a decision."""
+    if not data.wordings_waiting:
+        return []
+    count = data.wordings_waiting
+    return [_section(
+        f":mag: *FAQ review*: {count} wording{'s' if count != 1 else ''} askers found "
+        f"helpful {'wait' if count != 1 else 'waits'} for an editor. "
+        "`/club faq learned` shows them with Approve and Drop."
+    )]
+
+
 def home_view(data: HomeData) -> Block:
     head: list[Block] = [
         _header("Your social media club"),
@@ -316,7 +328,8 @@ def home_view(data: HomeData) -> Block:
         *mentoring_blocks(data),
         _divider(),
     ]
-    tail: list[Block] = [_divider(), *nudge_blocks(data), *campaign_blocks(data)]
+    tail: list[Block] = [_divider(), *nudge_blocks(data), *review_blocks(data),
+                         *campaign_blocks(data)]
     if data.health is not None:
         tail += health_blocks(data.health)
     # Meetings give way first, so an organiser's club health is never cut off.

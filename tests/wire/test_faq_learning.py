@@ -143,3 +143,15 @@ def test_forget_me_removes_wordings_still_under_review(club: LocalClub) -> None:
     club.press(NINA.user_id, {**confirm, "channel": club.dm_channel(NINA.user_id)},
                "forget_confirm")
     assert wordings(club) == []
+
+
+def test_editors_see_waiting_wordings_on_their_home(club: LocalClub) -> None:
+    ask_and_vote(club, NINA.user_id, WORDING)
+    for user in (OLIVIA, MEI):
+        club.sender.event({"type": "app_home_opened", "user": user.user_id, "tab": "home",
+                           "channel": club.dm_channel(user.user_id)})
+        club.settle()
+    homes = {c.args["user_id"]: json.dumps(c.args["view"])
+             for c in club.emulator.calls_to("views.publish") if c.ok}
+    assert "1 wording askers found helpful waits for an editor" in homes[OLIVIA.user_id]
+    assert "FAQ review" not in homes[MEI.user_id]  # a mentor, not an FAQ editor
