@@ -65,6 +65,8 @@ class ClubHealth:
     pairings_waiting: int
     pairings_active: int
     recent_attendance: tuple[OccurrenceAttendance, ...]
+    kudos_this_month: int = 0
+    most_thanked: tuple[tuple[str, int], ...] = ()  # this month, most first
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ class HomeData:
     excluded: bool
     health: ClubHealth | None  # organisers only
     offers: tuple[WaitingOffer, ...] = ()  # a mentor's offers waiting for an answer
+    kudos_received: int = 0
+    kudos_given: int = 0
     # Organisers and campaign leads: the open campaigns (else the latest) and their figures.
     campaigns: tuple[Figures, ...] = ()
     # FAQ editors: learned wordings waiting for their review (`/club faq learned`).
@@ -109,6 +113,7 @@ def home_for(
         reached = steps_repo.steps_of(session, user_id)
         questions, total = repo.questions_of(session, user_id, QUESTIONS_SHOWN)
         member = session.get(Member, user_id)
+        kudos = repo.kudos_of(session, user_id)
         # The person's answer for each meeting's next occurrence (answers are per one).
         answers = {
             s.id: held.answer
@@ -146,6 +151,8 @@ def home_for(
             wordings_waiting=(
                 wordings.count_waiting(session) if may(granted, Action.EDIT_FAQ) else 0
             ),
+            kudos_received=kudos[0],
+            kudos_given=kudos[1],
         )
     return data
 
@@ -168,6 +175,7 @@ def club_health(db: Database, now: datetime) -> ClubHealth:
 
 def _health(session: Session, now: datetime) -> ClubHealth:
     pairings = repo.pairing_counts(session)
+    month_kudos = repo.kudos_since(session, start_of_month(now))
     return ClubHealth(
         members=repo.member_count(session),
         active_this_month=repo.active_since(session, start_of_month(now)),
@@ -175,4 +183,6 @@ def _health(session: Session, now: datetime) -> ClubHealth:
         pairings_waiting=pairings["waiting"],
         pairings_active=pairings["active"],
         recent_attendance=tuple(repo.attendance_by_occurrence(session, ATTENDANCE_SHOWN)),
+        kudos_this_month=month_kudos[0],
+        most_thanked=tuple(month_kudos[1]),
     )

@@ -217,6 +217,14 @@ def meeting_blocks(data: HomeData, room: int = MAX_BLOCKS) -> list[Block]:
     return blocks
 
 
+def kudos_blocks(data: HomeData) -> list[Block]:
+    received, given = data.kudos_received, data.kudos_given
+    return [_context(
+        f":raised_hands: Kudos: {received} received, {given} given. "
+        "`/club kudos @someone for ...` thanks a colleague in the club channel."
+    )]  # fmt: skip
+
+
 def nudge_blocks(data: HomeData) -> list[Block]:
     if data.nudges_on:
         text = ("*Nudges are on:* now and then a congratulation or a gentle idea, at most one "
@@ -265,6 +273,12 @@ def health_blocks(health: ClubHealth) -> list[Block]:
         _field("FAQ answer rate", percent(q.by_faq, q.asked)),
         _field("Pairings waiting", health.pairings_waiting),
         _field("Pairings active", health.pairings_active),
+        # Ten fields at most in one section (Slack's limit): this is the last two.
+        _field("Kudos this month", health.kudos_this_month),
+        _field(
+            "Thanked most this month",
+            ", ".join(f"<@{u}> ({n})" for u, n in health.most_thanked) or "nobody yet",
+        ),
     ]
     if health.recent_attendance:
         most = max(a.attended for a in health.recent_attendance)
@@ -328,8 +342,10 @@ def home_view(data: HomeData) -> Block:
         *mentoring_blocks(data),
         _divider(),
     ]
-    tail: list[Block] = [_divider(), *nudge_blocks(data), *review_blocks(data),
-                         *campaign_blocks(data)]
+    tail: list[Block] = [
+        _divider(), *kudos_blocks(data), *nudge_blocks(data), *review_blocks(data),
+        *campaign_blocks(data),
+    ]
     if data.health is not None:
         tail += health_blocks(data.health)
     # Meetings give way first, so an organiser's club health is never cut off.

@@ -122,6 +122,28 @@ class KudosRow:
 # --- people ------------------------------------------------------------------------------
 
 
+def kudos_of(session: Session, user_id: str) -> tuple[int, int]:
+    """(received, given) by one person."""
+    received = session.scalar(select(func.count()).where(Kudos.receiver_id == user_id))
+    given = session.scalar(select(func.count()).where(Kudos.giver_id == user_id))
+    return int(received or 0), int(given or 0)
+
+
+def kudos_since(
+    session: Session, since: datetime, top: int = 3
+) -> tuple[int, list[tuple[str, int]]]:
+    """Kudos given since a moment, and the people thanked most then (most first)."""
+    total = session.scalar(select(func.count()).where(Kudos.given_at >= since))
+    most = session.execute(
+        select(Kudos.receiver_id, func.count(Kudos.id).label("n"))
+        .where(Kudos.given_at >= since)
+        .group_by(Kudos.receiver_id)
+        .order_by(func.count(Kudos.id).desc(), Kudos.receiver_id)
+        .limit(top)
+    ).all()
+    return int(total or 0), [(str(user), int(n)) for user, n in most]
+
+
 def member_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Member)) or 0)
 

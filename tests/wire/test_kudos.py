@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from bot.encouragement import kudos
@@ -111,3 +112,22 @@ def test_an_excluded_colleague_is_thanked_by_name_without_a_ping(club: LocalClub
     assert f"<@{MARCO.user_id}>" not in post["text"]
     assert "thanks marco for the tour" in post["text"]
     assert club.replies(club.dm_channel(MARCO.user_id)) == []
+
+
+def test_the_home_shows_kudos_given_and_received_and_organisers_see_the_month(
+    club: LocalClub,
+) -> None:
+    from bot.local import OLIVIA, SAM
+
+    club.command(NINA.user_id, f"kudos <@{MARCO.user_id}|marco> for the tour")
+    club.command(SAM.user_id, f"kudos <@{MARCO.user_id}|marco> for the tips")
+    club.command(MARCO.user_id, f"kudos <@{NINA.user_id}|nina> for asking")
+    for person in (MARCO, OLIVIA):
+        club.sender.app_home_opened(person.user_id)
+    club.settle()
+    marco = json.dumps(club.emulator.home_view(MARCO.user_id))
+    assert "Kudos: 2 received, 1 given" in marco
+    assert "Kudos this month" not in marco  # club figures are for organisers
+    olivia = json.dumps(club.emulator.home_view(OLIVIA.user_id))
+    assert "Kudos this month*\\n3" in olivia
+    assert "Thanked most this month*\\n<@U0MARCO> (2), <@U0NINA> (1)" in olivia
