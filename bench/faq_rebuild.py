@@ -44,7 +44,7 @@ def seed(db: Database, entries: int) -> list[str]:
         repo.mark_seeded(session, NOW)  # no starter FAQ: only the synthetic one
         for doc in docs:
             fields, errors = validate_entry(doc.question, doc.phrasings,
-                                            f"Answer {doc.entry_id}.", ())
+                                            f"This is the answer to entry {doc.entry_id}.", ())
             assert fields is not None, errors
             repo.add_entry(session, fields, by=None, now=NOW)
         repo.bump_revision(session)
@@ -53,7 +53,8 @@ def seed(db: Database, entries: int) -> list[str]:
 
 def import_file(entries: int) -> bytes:
     docs, _ = synthesize(entries, seed=11)
-    rows = [xlsx.SheetRow(0, doc.question, doc.phrasings, f"Imported {doc.entry_id}.", ())
+    rows = [xlsx.SheetRow(0, doc.question, doc.phrasings,
+                          f"This is the imported answer {doc.entry_id}.", ())
             for doc in docs]
     data = xlsx.write_rows(rows)
     # The export writes ids; an import of new entries leaves the id column empty.

@@ -47,6 +47,8 @@ class Settings:
     inactive_after: timedelta = timedelta(days=14)
     # Every mentor may edit the FAQ, not only organisers and the FAQ editors they name.
     mentors_edit_faq: bool = False
+    # An FAQ entry nobody confirmed for this long is offered to editors in the weekly review.
+    faq_verify_after: timedelta = timedelta(days=180)
     # How long a claimed outbox row belongs to the process sending it; after that
     # (the process died), another takes it over and checks before sending again.
     delivery_lease: timedelta = timedelta(minutes=2)
@@ -94,6 +96,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         nudge_cap=_duration(env, "CLUB_NUDGE_CAP", timedelta(days=7)),
         inactive_after=_duration(env, "CLUB_INACTIVE_AFTER", timedelta(days=14)),
         mentors_edit_faq=_switch(env, "CLUB_MENTORS_EDIT_FAQ"),
+        faq_verify_after=_duration(env, "CLUB_FAQ_VERIFY_AFTER", timedelta(days=180)),
         delivery_lease=_duration(env, "CLUB_DELIVERY_LEASE", timedelta(minutes=2)),
         test_clock_file=_optional(env, "CLUB_TEST_CLOCK_FILE"),
     )

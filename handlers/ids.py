@@ -41,6 +41,7 @@ FAQ_ENTRY_MODAL = "faq_entry_modal"
 FAQ_LIST_PREVIOUS = "faq_list_previous"
 FAQ_LEARNED_APPROVE = "faq_learned_approve"
 FAQ_LEARNED_DROP = "faq_learned_drop"
+FAQ_VERIFY = "faq_verify"
 
 # Mentor pairing (handlers/mentoring.py)
 MENTOR_SIGNUP_VIEW = "mentor_signup_modal"

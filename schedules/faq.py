@@ -1,13 +1,19 @@
-"""Due work for the FAQ: raise questions the mentors left unanswered for a day, and
-show mentors' answers (with "Save to FAQ") that Slack refused to show at first."""
+"""Due work for the FAQ: raise questions the mentors left unanswered for a day, show
+mentors' answers (with "Save to FAQ") that Slack refused to show at first, and offer
+editors the weekly review of entries to verify."""
 
 from __future__ import annotations
 
 import logging
+import weakref
 
 from bot.deps import Deps
 from bot.faq import mentors as faq_mentors
+from bot.faq import verification
+from bot.roles import grants
 from handlers.faq import posts as faq_posts
+from handlers.faq import verify as faq_verify
+from storage.db import Database
 
 log = logging.getLogger("clubbot.faq")
 
@@ -31,3 +37,24 @@ def show_answers_to_mentors(deps: Deps) -> None:
     shown = faq_mentors.show_due_answers_to_mentors(deps.db, deps.clock.now(), show)
     if shown:
         log.info("mentors' answers shown in the mentors channel count=%d", shown)
+
+
+# Mondays from this hour (UTC) the week's review goes out; one DM per editor per week.
+REVIEW_WEEKDAY, REVIEW_HOUR = 0, 9
+# Weeks this process already offered, per database: the tick runs every second.
+_reviewed: weakref.WeakKeyDictionary[Database, str] = weakref.WeakKeyDictionary()
+
+
+def offer_weekly_review(deps: Deps) -> None:
+    now = deps.clock.now()
+    if now.weekday() != REVIEW_WEEKDAY or now.hour < REVIEW_HOUR:
+        return
+    week = verification.week_of(now)
+    if _reviewed.get(deps.db) == week:
+        return
+    editors = list(dict.fromkeys([*grants.organisers(deps.db), *grants.faq_editors(deps.db)]))
+    queued = verification.offer_review(deps.db, now, deps.settings.faq_verify_after, editors,
+                                       faq_verify.review_message)
+    _reviewed[deps.db] = week
+    if queued:
+        log.info("weekly FAQ review offered editors=%d", queued)

@@ -34,6 +34,7 @@ TICK_TASKS: tuple[Callable[[Deps], None], ...] = (
     mentoring_due.move_on_offers_and_check_in,
     faq_jobs.raise_unanswered_questions,
     faq_jobs.show_answers_to_mentors,
+    faq_jobs.offer_weekly_review,
     campaign_due.send_due_invitations,
     campaign_due.post_roundups,
     nudges.send_due_nudges,

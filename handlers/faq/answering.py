@@ -32,6 +32,7 @@ from handlers.faq import files as faq_files
 from handlers.faq import learned as faq_learned
 from handlers.faq import manage as faq_manage
 from handlers.faq import posts as faq_posts
+from handlers.faq import verify as faq_verify
 from handlers.faq import views
 from handlers.wiring import Wiring
 
@@ -44,6 +45,7 @@ _QUESTION_SUBTYPES = frozenset({None})
 def register(wire: Wiring, router: CommandRouter) -> None:
     faq_manage.register(wire, router)
     faq_learned.register(wire, router)
+    faq_verify.register(wire)
     router.add(Subcommand("ask", "ask <question>", "ask the club FAQ", _ask, Action.USE_BOT,
                           faq_manage.GROUP))
     wire.event("app_mention")(on_mention)

@@ -419,6 +419,8 @@ CASES: dict[str, Case] = {
     ids.FAQ_LEARNED_DROP: Case(press(ids.FAQ_LEARNED_DROP), person(OLIVIA),
                                of("{waiting_wording}"), of("{decided_wording}"),
                                outsider=MEI.user_id),
+    ids.FAQ_VERIFY: Case(press(ids.FAQ_VERIFY), person(OLIVIA), of("{answered_entry}"),
+                         ORGANISER_ANY, outsider=MEI.user_id),
     ids.FAQ_REMOVE_CONFIRM: Case(press(ids.FAQ_REMOVE_CONFIRM), person(OLIVIA), fixed("3"),
                                  ORGANISER_ANY, outsider=MEI.user_id),
     ids.FAQ_REMOVE_CANCEL: Case(press(ids.FAQ_REMOVE_CANCEL), person(OLIVIA), fixed("3"),
