@@ -130,9 +130,11 @@ def test_dates_show_in_the_speakers_time_zone() -> None:
 def test_people_fields_take_only_people_of_the_club() -> None:
     out = run_script(
         ':as olivia\n/club meeting schedule "Book club" 2026-12-01 09:00 remind 2h\n'
-        ":clock +2h\n:press 1\n:submit attendees=bob\n:submit attendees=nina,@sam\n",
+        ":clock +2h\n:press 5\n:submit attendees=bob\n:submit attendees=nina,@sam\n",
         START,
     )
+    # The announcement's four buttons come first, then the DM's "Mark who came".
+    assert "[5] Mark who came" in out
     assert "(the form stays open: no such person bob;" in out
     assert "Thanks! Marked 2 people as having come." in out
 
