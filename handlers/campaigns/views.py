@@ -11,7 +11,7 @@ from typing import Any
 from bot.campaigns.manage import CampaignSnap, Figures, Listed
 from bot.campaigns.rules import Audience, key_message_lines
 from bot.content import campaigns as say
-from bot.content import escape_mrkdwn
+from bot.content import escape_mrkdwn, plural
 from bot.content.path import PATH_STEPS
 from handlers import ids
 
@@ -237,7 +237,7 @@ def listing(listed: list[Listed], now: datetime) -> tuple[str, list[Block]]:
         ]})
     if len(listed) > LISTED_MAX:
         blocks.append(_context(f"And {len(listed) - LISTED_MAX} more."))
-    return f"{len(listed)} open or upcoming campaign(s).", blocks
+    return f"{plural(len(listed), 'open or upcoming campaign')}.", blocks
 
 
 def network_line(by_network: dict[str, int]) -> str:

@@ -13,7 +13,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.content import escape_mrkdwn
+from bot.content import escape_mrkdwn, plural
 from bot.deps import CONTEXT_KEY, Deps
 from bot.meetings import attendance
 from bot.meetings import planning as meetings
@@ -313,4 +313,5 @@ def on_attendance_submit(
     if isinstance(marked, MeetingProblem):
         tell_person(deps, user_id, None, marked.message)
         return
-    tell_person(deps, user_id, None, f"Thanks! Marked {len(marked)} people as having come.")
+    came = plural(len(marked), "person", "people")
+    tell_person(deps, user_id, None, f"Thanks! Marked {came} as having come.")
