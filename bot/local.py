@@ -74,10 +74,13 @@ class LocalClub:
         *,
         env: Mapping[str, str] | None = None,
         people: tuple[Person, ...] = PEOPLE,
+        enforce_tiers: bool = False,
     ) -> None:
         self.clock = clock
         self.database_url = database_url
-        self.emulator = SlackEmulator(clock=lambda: clock.now().timestamp())
+        self.emulator = SlackEmulator(
+            clock=lambda: clock.now().timestamp(), enforce_tiers=enforce_tiers
+        )
         self._extra_env = dict(env or {})
         self._people = people
         self._server: BackgroundServer | None = None

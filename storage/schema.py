@@ -2,7 +2,7 @@
 
 from storage.base import Base, UTCDateTime
 from storage.campaigns import models as campaigns_models
-from storage.delivery.models import Delivery
+from storage.delivery.models import Delivery, DeliveryBatch, DmChannel, RateBucket
 from storage.encouragement.models import (
     ClubCounter,
     Kudos,
@@ -22,6 +22,8 @@ __all__ = [
     "Base",
     "ClubCounter",
     "Delivery",
+    "DeliveryBatch",
+    "DmChannel",
     "FaqEntry",
     "FaqQuestion",
     "FaqState",
@@ -33,6 +35,7 @@ __all__ = [
     "NudgeSetting",
     "PathStepReached",
     "ProcessedEvent",
+    "RateBucket",
     "RoleGrant",
     "SentNudge",
     "UTCDateTime",

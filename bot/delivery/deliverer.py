@@ -7,6 +7,11 @@ metadata) before posting again, so a person gets each message exactly once.
 
 Run by every tick (so also right after start) and by use cases that want their
 messages out at once. Slack itself is behind the small `Sender` protocol.
+
+Rows go earliest deadline first (`deadline`), and each claim takes its calls' tokens from
+the rate-limit buckets every replica shares (bot/delivery/pacing.py): a row whose
+bucket is empty waits, unclaimed, for a later run, and rows that need other buckets
+go meanwhile.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.content.delivery import undeliverable
-from bot.delivery import outbox
+from bot.delivery import outbox, pacing
 from bot.delivery.rules import GiveUp, SendFailure, after_failure
+from bot.slack_limits import POST_MESSAGE, Limit, method_bucket
 from storage.db import Database
+from storage.delivery import pacing as buckets
 from storage.delivery import queries
 from storage.delivery.models import EXPIRED, FAILED, PENDING, SENT, SKIPPED, Delivery
 from storage.members import queries as members
@@ -34,6 +41,7 @@ log = logging.getLogger("clubbot.delivery")
 BATCH = 100
 ROUNDS = 5  # at most BATCH * ROUNDS rows per run; the next tick takes the rest
 ORGANISER = "organiser"
+CHANNEL_GONE = "channel_not_found"
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,16 @@ class Job:
     attempts: int
     maybe_sent: bool
     created_at: datetime
+    # The person's DM channel when it is known (no conversations.open needed).
+    conversation: str | None = None
+
+
+class Paced(Exception):
+    """The row's calls would pass a rate limit now: the claim is rolled back."""
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(bucket)
+        self.bucket = bucket
 
 
 # purpose -> fn(session, job, posted), run in the transaction that marks the row sent
@@ -95,21 +113,43 @@ def on_failed(purpose: str, hook: AfterFailed) -> None:
 
 
 def deliver_due(db: Database, sender: Sender, clock: Clock, *, lease: timedelta) -> int:
-    """Send every row that is due now; returns how many were sent."""
+    """Send every row that is due now, as far as the rate limits allow; returns how many
+    were sent."""
     sent = 0
+    waiting = 0  # due rows left for a later run: paced ones stay due, so skip past them
+    empty: set[str] = set()  # buckets found empty in this run
     for _ in range(ROUNDS):
         with db.transaction() as session:
-            ids = queries.due_ids(session, clock.now(), BATCH)
-        for delivery_id in ids:
-            job = _claim(db, delivery_id, clock.now(), lease)
+            rows = queries.due(session, clock.now(), BATCH, waiting)
+        for due in rows:
+            wanted = pacing.buckets_for(due)
+            if empty.intersection(key for key, _limit in wanted):
+                waiting += 1
+                continue
+            try:
+                job = _claim(db, due.id, clock.now(), lease, wanted)
+            except Paced as paced:
+                empty.add(paced.bucket)
+                waiting += 1
+                continue
             if job is not None and _send(db, sender, clock, job):
                 sent += 1
-        if len(ids) < BATCH:
-            break
+        if len(rows) < BATCH or method_bucket(POST_MESSAGE) in empty:
+            break  # nothing more is due, or nothing more may be posted now
+    if waiting:
+        log.debug("deliveries waiting for rate limits: %d (%s)", waiting, ", ".join(sorted(empty)))
     return sent
 
 
-def _claim(db: Database, delivery_id: int, now: datetime, lease: timedelta) -> Job | None:
+def _claim(
+    db: Database,
+    delivery_id: int,
+    now: datetime,
+    lease: timedelta,
+    wanted: list[tuple[str, Limit]] | None = None,
+) -> Job | None:
+    """Claim the row and take its calls' tokens together; raises Paced (and takes
+    nothing) when a bucket is empty. Without `wanted`, no tokens are taken."""
     with db.transaction() as session:
         if not queries.claim(session, delivery_id, now, now + lease):
             return None  # another instance has it
@@ -123,6 +163,13 @@ def _claim(db: Database, delivery_id: int, now: datetime, lease: timedelta) -> J
             row.status, row.lease_until = SKIPPED, None
             log.info("not contacting excluded person key=%s", row.delivery_key)
             return None
+        if wanted:
+            empty = pacing.take_all(session, wanted, now)
+            if empty is not None:
+                raise Paced(empty)  # rolls the claim back
+        conversation = None
+        if pacing.is_person(row.recipient):
+            conversation = buckets.known_dm_channel(session, row.recipient)
         return Job(
             id=row.id,
             key=row.delivery_key,
@@ -136,6 +183,7 @@ def _claim(db: Database, delivery_id: int, now: datetime, lease: timedelta) -> J
             attempts=row.attempts,
             maybe_sent=row.maybe_sent,
             created_at=row.created_at,
+            conversation=conversation,
         )
 
 
@@ -161,6 +209,8 @@ def _send(db: Database, sender: Sender, clock: Clock, job: Job) -> bool:
         if row is not None:
             row.status, row.lease_until, row.last_error = SENT, None, None
             row.sent_at, row.channel_id, row.ts = clock.now(), posted.channel, posted.ts
+            if pacing.is_person(job.recipient) and job.conversation != posted.channel:
+                buckets.remember_dm_channel(session, job.recipient, posted.channel)
             hook = _after_sent.get(job.purpose)
             if hook is not None:
                 hook(session, job, posted)
@@ -173,6 +223,12 @@ def _failed(db: Database, now: datetime, job: Job, failure: SendFailure) -> None
     with db.transaction() as session:
         row = session.get(Delivery, job.id)
         if row is None:
+            return
+        if job.conversation is not None and failure.error == CHANNEL_GONE:
+            # The remembered DM channel is no more: open the DM again, at once.
+            buckets.forget_dm_channel(session, job.recipient)
+            row.status, row.lease_until, row.next_attempt_at = PENDING, None, now
+            log.info("delivery reopens the DM key=%s", job.key)
             return
         row.last_error = failure.error[:80]
         row.lease_until = None

@@ -13,6 +13,7 @@ How a feature uses it (inside its use case, where `session` is the open transact
         now=now,
         purpose="meetings.reminder",
         not_after=meeting_starts,                  # optional: pointless after this
+        deadline=reminder_time,                    # optional: should be there by then
         about="the 1 h meeting reminder",          # optional: organisers hear if it can't go
     )
 
@@ -65,9 +66,15 @@ def enqueue(
     purpose: str,
     ref: str | None = None,
     not_after: datetime | None = None,
+    deadline: datetime | None = None,
     about: str | None = None,
+    batch: str | None = None,
 ) -> bool:
-    """Add one message for one recipient; False when that key was enqueued before."""
+    """Add one message for one recipient; False when that key was enqueued before.
+
+    The deliverer sends the earliest `deadline` first (`not_after` when no `deadline` is
+    given; rows with neither come after every row with a deadline). `batch` counts the
+    row in a mass send's progress line (see `track_batch`)."""
     if not delivery_key or len(delivery_key) > KEY_MAX:
         raise ValueError(f"a delivery key is 1..{KEY_MAX} characters")
     return queries.add_once(
@@ -85,6 +92,8 @@ def enqueue(
             created_at=now,
             next_attempt_at=now,
             not_after=not_after,
+            deadline=deadline or not_after,
+            batch=batch,
             attempts=0,
             maybe_sent=False,
             status="pending",

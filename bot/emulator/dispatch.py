@@ -9,6 +9,7 @@ from bot.emulator.api import HANDLERS
 from bot.emulator.api.chat import CONTENT_KEYS, bot_message, check_content
 from bot.emulator.calls import ApiCall, CallLog, Faults
 from bot.emulator.errors import SlackError, invalid
+from bot.emulator.ratelimits import TierLimits
 from bot.emulator.spec import methods, missing_required
 from bot.emulator.workspace import Workspace
 
@@ -30,10 +31,11 @@ def _refusal(error: SlackError) -> Answer:
 
 
 class Dispatcher:
-    def __init__(self, ws: Workspace, log: CallLog, faults: Faults) -> None:
+    def __init__(self, ws: Workspace, log: CallLog, faults: Faults, limits: TierLimits) -> None:
         self.ws = ws
         self.log = log
         self.faults = faults
+        self.limits = limits
 
     def api(self, method: str, token: str | None, args: dict[str, Any]) -> Answer:
         try:
@@ -64,6 +66,7 @@ class Dispatcher:
             )
         if fault is not None:
             raise SlackError(fault.error)
+        self.limits.admit(method, args)
         missing = missing_required(method, args)
         if missing:
             raise invalid(

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.emulator.calls import ApiCall, CallLog, Fault, Faults
 from bot.emulator.dispatch import Dispatcher
+from bot.emulator.ratelimits import TierLimits
 from bot.emulator.serving import serve_in_background, stop_serving
 from bot.emulator.socket_mode import SocketMode, attach
 from bot.emulator.timezones import zone
@@ -47,12 +48,15 @@ class SlackEmulator:
         bot_id: str = "B0BOT",
         api_app_id: str = "A0CLUB",
         clock: Callable[[], float] = time.time,
+        enforce_tiers: bool = False,
     ) -> None:
         identity = Identity(bot_token, app_token, bot_user_id, bot_id, team_id, api_app_id)
         self.workspace = Workspace(identity, clock)
         self._log = CallLog()
         self._faults = Faults()
-        self._dispatcher = Dispatcher(self.workspace, self._log, self._faults)
+        # Slack's rate limits, on the emulator's clock (bot/emulator/ratelimits.py).
+        self.tier_limits = TierLimits(clock, enabled=enforce_tiers)
+        self._dispatcher = Dispatcher(self.workspace, self._log, self._faults, self.tier_limits)
         self._address = (host, port)
         self._socket_mode = SocketMode(identity, host)
         attach(self.workspace, self._socket_mode)
@@ -310,6 +314,10 @@ class SlackEmulator:
 
     def fail_next(self, method: str, error: str = "internal_error", times: int = 1) -> None:
         self._faults.add(method, Fault(error, times))
+
+    def rate_limited_calls(self) -> list[ApiCall]:
+        """Calls answered 429 (injected or past a tier)."""
+        return [call for call in self._log.all() if call.status == 429]
 
     def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         self._faults.add(method, Fault("ratelimited", times, retry_after=retry_after))

@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.delivery import deliverer
 from bot.delivery.deliverer import Job, Posted, SendError
+from bot.delivery.pacing import is_person
 from bot.delivery.rules import SendFailure
 from bot.deps import Deps
 
@@ -40,7 +41,7 @@ class WebApiSender:
 
     def post(self, job: Job) -> Posted:
         with _as_send_errors(posting=True):
-            channel = self._conversation(job.recipient)
+            channel = self._conversation(job)
             kwargs: dict[str, Any] = {
                 "channel": channel,
                 "text": job.text,
@@ -58,7 +59,7 @@ class WebApiSender:
 
     def find_posted(self, job: Job) -> Posted | None:
         with _as_send_errors(posting=False):
-            channel = self._conversation(job.recipient)
+            channel = self._conversation(job)
             oldest = f"{job.created_at.timestamp() - LOOK_BACK_SECONDS:.6f}"
             if job.thread_ts:  # replies are not in the history, only in their thread
                 found = self.client.conversations_replies(
@@ -85,11 +86,14 @@ class WebApiSender:
                     return Posted(channel, str(message["ts"]))
             return None
 
-    def _conversation(self, recipient: str) -> str:
-        if recipient[:1] in ("U", "W"):
-            opened = self.client.conversations_open(users=recipient)
+    def _conversation(self, job: Job) -> str:
+        """The DM channel already known, else opened; a channel id as it is."""
+        if job.conversation is not None:
+            return job.conversation
+        if is_person(job.recipient):
+            opened = self.client.conversations_open(users=job.recipient)
             return str(opened["channel"]["id"])
-        return recipient
+        return job.recipient
 
 
 class _as_send_errors:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, String, and_, cast, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.delivery.models import PENDING, SENDING, Delivery
+from storage.delivery.models import PENDING, SENDING, Delivery, DmChannel
 from storage.privacy import forgets
 
 
@@ -36,9 +37,42 @@ def _due(now: datetime) -> ColumnElement[bool]:
     )
 
 
+# Earliest deadline first; rows without one after every row with one, oldest first.
+_BY_DEADLINE = (Delivery.deadline.is_(None), Delivery.deadline, Delivery.id)
+
+
 def due_ids(session: Session, now: datetime, limit: int) -> list[int]:
-    query = select(Delivery.id).where(_due(now)).order_by(Delivery.id).limit(limit)
+    query = select(Delivery.id).where(_due(now)).order_by(*_BY_DEADLINE).limit(limit)
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due row, with what decides which rate limits its sending needs."""
+
+    id: int
+    recipient: str
+    maybe_sent: bool
+    thread_ts: str | None
+    dm_channel: str | None  # the person's DM channel, when conversations.open gave it before
+
+
+def due(session: Session, now: datetime, limit: int, offset: int = 0) -> list[Due]:
+    query = (
+        select(
+            Delivery.id,
+            Delivery.recipient,
+            Delivery.maybe_sent,
+            Delivery.thread_ts,
+            DmChannel.channel_id,
+        )
+        .outerjoin(DmChannel, DmChannel.user_id == Delivery.recipient)
+        .where(_due(now))
+        .order_by(*_BY_DEADLINE)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [Due(*row) for row in session.execute(query)]
 
 
 def claim(session: Session, delivery_id: int, now: datetime, lease_until: datetime) -> bool:
@@ -68,7 +102,9 @@ def waiting_count(session: Session) -> int:
 
 @forgets
 def forget_person(session: Session, user_id: str) -> None:
-    """Messages to or about the person go, sent or not: what was said lives in Slack."""
+    """Messages to or about the person go, sent or not: what was said lives in Slack;
+    so does the DM channel remembered for them."""
+    session.execute(delete(DmChannel).where(DmChannel.user_id == user_id))
     session.execute(
         delete(Delivery)
         .where(

@@ -1,0 +1,67 @@
+"""Which of Slack's rate limits a delivery spends, and taking them from the shared buckets.
+
+Every process on the database draws from the same buckets (storage/delivery/pacing.py),
+so the deliverer never makes the call Slack would refuse, however many replicas run.
+A post to a person spends conversations.open unless their DM channel is known, a
+retried post that may have landed spends a history read, and every post spends
+chat.postMessage's workspace bucket and its channel's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.slack_limits import (
+    METHOD_TIERS,
+    POST_MESSAGE,
+    POST_PER_CHANNEL,
+    Limit,
+    channel_bucket,
+    method_bucket,
+    method_limit,
+)
+from storage.delivery import pacing
+from storage.delivery.queries import Due
+
+
+def is_person(recipient: str) -> bool:
+    """A user id (the DM is opened first), not a channel id."""
+    return recipient[:1] in ("U", "W")
+
+
+def _method(method: str) -> tuple[str, Limit]:
+    limit = method_limit(METHOD_TIERS[method])
+    assert limit is not None, method
+    return method_bucket(method), limit
+
+
+def buckets_for(due: Due) -> list[tuple[str, Limit]]:
+    wanted: list[tuple[str, Limit]] = []
+    opens = is_person(due.recipient) and due.dm_channel is None
+    if due.maybe_sent:  # look first, then post: each opens the DM while it is unknown
+        if opens:
+            wanted.append(_method("conversations.open"))
+        wanted.append(
+            _method("conversations.replies" if due.thread_ts else "conversations.history")
+        )
+    if opens:
+        wanted.append(_method("conversations.open"))
+    wanted.append(_method(POST_MESSAGE))
+    wanted.append((channel_bucket(due.recipient), POST_PER_CHANNEL))
+    return wanted
+
+
+def update_buckets() -> list[tuple[str, Limit]]:
+    return [_method("chat.update")]
+
+
+def take_all(session: Session, wanted: list[tuple[str, Limit]], now: datetime) -> str | None:
+    """Take every token in `wanted` (a bucket named twice, twice); the key of the first
+    bucket that had none, and the caller rolls back so none is spent."""
+    stamp = now.timestamp()
+    for key, limit in sorted(wanted, key=lambda pair: pair[0]):
+        if pacing.take(session, key, limit.burst, limit.per_second, stamp) > 0:
+            return key
+    return None
