@@ -6,12 +6,14 @@ For each seed it builds a random but realistic club (topics from the club's list
 with a few popular ones, time zones across the world weighted towards Europe and
 the Americas, capacities 1-3, some mentors full, paused or away, requests with
 past mentors and declines), then times one round and compares totals.
-Exit status 1 when a round is slower than the target or scores below greedy.
+Exit status 1 when the median round is slower than the target or a round scores
+below greedy.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time as clock
@@ -156,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.mentors} mentors x {args.requests} requests, {args.seeds} seeds")
     header = "seed  places  round s  greedy s   round total  greedy total    gain  matched r/g"
     print(header)
-    times, ok = [], True
+    times, greedy_times, ok = [], [], True
     for seed in range(args.seeds):
         mentors, requests, now = population(seed, args.mentors, args.requests)
         places = sum(max(0, m.capacity - m.active_mentees) for m in mentors)
@@ -168,16 +170,23 @@ def main(argv: list[str] | None = None) -> int:
         _check(plan, mentors)
         gain = plan.total_score - greedy.total_score
         times.append(t1 - t0)
-        ok &= (t1 - t0) <= TARGET_SECONDS and gain >= 0
+        greedy_times.append(t2 - t1)
+        ok &= gain >= 0
         print(
             f"{seed:>4}  {places:>6}  {t1 - t0:>7.2f}  {t2 - t1:>8.2f}  {plan.total_score:>12.3f}"
             f"  {greedy.total_score:>12.3f}  {100 * gain / max(greedy.total_score, 1e-9):>+5.2f}%"
             f"  {len(plan.pairs):>5}/{len(greedy.pairs)}"
         )
+    median, greedy_median = statistics.median(times), statistics.median(greedy_times)
+    ok = median <= TARGET_SECONDS and ok
     print(
-        f"round time: median {statistics.median(times):.2f} s, max {max(times):.2f} s "
-        f"(target {TARGET_SECONDS:.0f} s); {'OK' if ok else 'TARGET MISSED'}"
+        f"round time: median {median:.2f} s, max {max(times):.2f} s "
+        f"(target {TARGET_SECONDS:.0f} s); greedy median {greedy_median:.2f} s, "
+        f"round / greedy {median / max(greedy_median, 1e-9):.1f}x; "
+        f"{'OK' if ok else 'TARGET MISSED'}"
     )
+    # The machine's load, as the figures depend on it.
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0 if ok else 1
 
 

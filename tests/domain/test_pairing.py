@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from bot.mentoring.pairing import (
+    DEFAULT_TOP_K,
     MentorProfile,
     MentorRequest,
     RoundPlan,
@@ -388,6 +389,17 @@ def test_round_never_scores_below_greedy_even_when_pruned(seed: int) -> None:
         plan = assign_round(requests, mentors, NOW, top_k=top_k)
         assert_valid(plan, requests, mentors)
         assert plan.total_score >= greedy.total_score
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_pruned_round_finds_the_same_optimum_as_the_exact_one(seed: int) -> None:
+    """Large rounds keep only each request's and each thin mentor's best pairs: on
+    clubs small enough to solve over every pair, that loses nothing."""
+    mentors, requests = random_club(2000 + seed, n_mentors=80, n_requests=200)
+    exact = assign_round(requests, mentors, NOW, top_k=None)
+    pruned = assign_round(requests, mentors, NOW, top_k=DEFAULT_TOP_K)
+    assert_valid(pruned, requests, mentors)
+    assert pruned.total_score == pytest.approx(exact.total_score, abs=1e-9)
 
 
 def test_round_beats_greedy_when_first_come_takes_the_shared_mentor() -> None:
