@@ -1,15 +1,21 @@
 """Mentoring due work, run on every tick: offer timeouts, dated pauses that ran out
 and week-old check-ins.
 
-Both are read from the database each time, so a restarted bot picks up where
-the previous one stopped.
+Each is read from the database every time, so a restarted bot picks up where the
+previous one stopped; what they say is written to the outbox in the same transactions.
 """
 
 from __future__ import annotations
 
 from bot.deps import Deps
-from bot.mentoring import delivery as mentoring_delivery
+from bot.mentoring import mentors, offers, pairings
+from handlers.mentoring.sending import finish, said_for
 
 
 def move_on_offers_and_check_in(deps: Deps) -> None:
-    mentoring_delivery.run_due_work(deps)
+    now, timeout = deps.clock.now(), deps.settings.offer_timeout
+    said = said_for(deps)
+    offers.expire_due_offers(deps.db, now, timeout, said)
+    mentors.offer_after_ended_pauses(deps.db, now, timeout, said)
+    pairings.due_checkins(deps.db, now, said)
+    finish(deps, said)

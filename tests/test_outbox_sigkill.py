@@ -1,6 +1,6 @@
 """A real `clubbot run` killed with SIGKILL while the 1 h reminder DMs (and, apart,
-encouragement nudges) go out to five people: after each restart the outbox carries on,
-and everyone has theirs exactly once.
+encouragement nudges, and mentoring introductions) go out to five people: after each
+restart the outbox carries on, and everyone has theirs exactly once.
 
 The kill lands inside a Web API call, after the emulator (Slack) has acted on it and
 before the bot hears the answer: the hardest moment, when the bot cannot know whether
@@ -21,13 +21,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from slack_sdk import WebClient
+from sqlalchemy import select
 
+from bot.clock import ManualClock
+from bot.delivery import deliverer
 from bot.emulator import SlackEmulator
 from bot.emulator.calls import ApiCall
 from bot.meetings import planning, rsvp
 from bot.meetings.recurrence import Recurrence, Repeat
+from bot.mentoring import mentors, offers
+from bot.mentoring.messages import Said
+from handlers.delivery.slack import WebApiSender
+from handlers.mentoring.views import VIEWS
 from storage import migrate
 from storage.db import Database
+from storage.mentoring.models import MentorOffer, Pairing
 from storage.path import queries as path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +48,7 @@ LEASE = timedelta(minutes=2)
 # Where each run is killed: the nth call to a method in that run.
 KILLS = [("chat.postMessage", 1), ("conversations.open", 2), ("chat.postMessage", 3)]
 DELIVERED = re.compile(r"delivered key=(\S+)")
+MENTOR = "U0MEI"
 
 
 class Clock:
@@ -102,6 +112,7 @@ def emulator(clock_file: Clock) -> Iterator[SlackEmulator]:
         app_token="xapp-1-A0CLUB-socket", clock=lambda: clock_file.moment.timestamp()
     ) as emu:
         emu.add_user("U0OLIVIA", "olivia")
+        emu.add_user(MENTOR, "mentor")
         for user in PEOPLE:
             emu.add_user(user, user.lower()[2:])
         emu.add_channel("C0CLUB", "club", members=["U0OLIVIA", *PEOPLE])
@@ -216,3 +227,58 @@ def test_sigkill_while_nudges_go_out_loses_and_doubles_nothing(
         dms = emulator.messages(emulator.dm_channel_id(user))
         assert len(dms) == 1, (user, dms)
         assert "Read the guidelines" in dms[0]["text"]
+
+
+def test_sigkill_while_mentoring_introductions_go_out_loses_and_doubles_nothing(
+    database_url: str, emulator: SlackEmulator, clock_file: Clock
+) -> None:
+    """A mentor accepted five mentees: each pairing's introduction (in the group DM of the
+    two) and each mentee's good news are in the outbox when `clubbot run` starts."""
+    now, timeout = clock_file.moment, timedelta(hours=24)
+    db = Database(database_url)
+    try:
+        migrate.upgrade(db)
+        said = Said(VIEWS, None)
+        mentors.sign_up(db, MENTOR, ["blogging"], len(PEOPLE), now, timeout, said)
+        for user in PEOPLE:
+            offers.create_request(db, user, ["blogging"], "Start a blog", "", False, now,
+                                  timeout, said)  # fmt: skip
+        assert len(said.offered) == len(PEOPLE)
+        # The offers' DMs went out before (this process, no kills): only the pairings wait.
+        client = WebClient(token=emulator.bot_token, base_url=emulator.api_url)
+        sent = deliverer.deliver_due(db, WebApiSender(client), ManualClock(now), lease=LEASE)
+        assert sent == len(PEOPLE)
+        with db.transaction() as session:
+            offer_ids = list(session.scalars(select(MentorOffer.id).order_by(MentorOffer.id)))
+        for offer_id in offer_ids:
+            accepted = offers.accept_offer(db, offer_id, MENTOR, now, timeout, said)
+            assert accepted.answer is offers.Answer.ACCEPTED
+        with db.transaction() as session:
+            pairings = [(p.id, p.mentee_id) for p in session.scalars(select(Pairing))]
+    finally:
+        db.dispose()
+    stamp = int(now.timestamp())
+    expected = {
+        key
+        for pairing_id, _mentee in pairings
+        for key in (
+            f"mentoring.intro:{pairing_id}:{stamp}",
+            f"mentoring.notice:paired:{pairing_id}:{stamp}",
+        )
+    }
+    assert len(expected) == 2 * len(PEOPLE)
+    _kill_and_restart(database_url, emulator, clock_file, expected)
+    db = Database(database_url)
+    try:
+        with db.transaction() as session:
+            groups = {p.mentee_id: p.channel_id for p in session.scalars(select(Pairing))}
+    finally:
+        db.dispose()
+    for user in PEOPLE:
+        group = emulator.workspace.group_dm_for([MENTOR, user]).id
+        assert groups[user] == group  # the introduction's on_sent hook remembered it
+        intros = [m for m in emulator.messages(group) if "meet <@U0MEI>" in m["text"]]
+        assert len(intros) == 1, (user, emulator.messages(group))
+        dms = emulator.messages(emulator.dm_channel_id(user))
+        news = [m for m in dms if m["text"].startswith(":tada: Good news")]
+        assert len(news) == 1, (user, dms)

@@ -12,10 +12,13 @@ _WHY = {
     "is_archived": "the channel is archived",
     "not_in_channel": "I'm not a member of the channel (invite me with `/invite @clubbot`)",
     "cannot_dm_bot": "it's a bot, and bots can't be sent DMs",
+    "missing_scope": "the app lacks a Slack scope for it (reinstall it from `app.yaml`)",
 }
 
 
 def _mention(recipient: str) -> str:
+    if "," in recipient:  # a group DM of these people
+        return " and ".join(_mention(person) for person in recipient.split(","))
     return f"<@{recipient}>" if recipient[:1] in ("U", "W") else f"<#{recipient}>"
 
 

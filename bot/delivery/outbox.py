@@ -113,3 +113,11 @@ def outcome(db: Database, delivery_key: str) -> Outcome | None:
     with db.transaction() as session:
         row = queries.by_key(session, delivery_key)
         return None if row is None else Outcome(row.status, row.last_error)
+
+
+def drop(session: Session, delivery_key: str) -> None:
+    """Remove a row once it is done with (an on_sent or on_failed hook): for a message
+    that names someone who asked to be forgotten, so the outbox keeps no trace of them."""
+    row = queries.by_key(session, delivery_key)
+    if row is not None:
+        session.delete(row)

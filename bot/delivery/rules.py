@@ -16,6 +16,8 @@ PERMANENT = frozenset(
         "account_inactive",
         "user_disabled",
         "cannot_dm_bot",
+        # The app lacks a scope (e.g. mpim:write for group DMs) until it is reinstalled.
+        "missing_scope",
     }
 )
 # Slack is busy or broken for a while: honour Retry-After, else back off.

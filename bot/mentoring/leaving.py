@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.mentoring.messages import Said, StaleOffer
 from bot.mentoring.offers import offer_next, offer_waiting_to, stale
-from bot.mentoring.outbox import Outbox, StaleOffer
 from storage.db import Database
 from storage.mentoring import queries as repo
 from storage.mentoring.models import MentorRequestRow
@@ -44,33 +44,22 @@ def before_forget(db: Database, user_id: str) -> ForgetPlan:
         )
 
 
-def after_forget(db: Database, plan: ForgetPlan, now: datetime, timeout: timedelta) -> Outbox:
+def after_forget(
+    db: Database, plan: ForgetPlan, now: datetime, timeout: timedelta, said: Said
+) -> None:
     """Tell the other side of each pairing it ended; a mentor freed by it is offered what
     waits; requests whose offer was with the person go to the next mentor."""
-    outbox = Outbox()
-    outbox.stale += plan.closed_offers
-    who = f"<@{plan.user_id}>"
-    for mentee in plan.mentees:
-        outbox.dms.append((
-            mentee,
-            f"Your mentoring pairing with {who} has ended: they've left the club's mentoring "
-            "and asked me to delete what I knew about them. I'm sorry it ended this way. "
-            "`/club mentor request` finds you another mentor whenever you like.",
-        ))  # fmt: skip
-    for mentor in plan.mentors:
-        outbox.dms.append((
-            mentor,
-            f"Your mentoring pairing with {who} has ended: they've left the club's mentoring "
-            "and asked me to delete what I knew about them. Thank you for the time you gave; "
-            "your place is free for someone new.",
-        ))  # fmt: skip
-    outbox.homes += [*plan.mentees, *plan.mentors]
+    for offer in plan.closed_offers:
+        said.close(offer)
     with db.transaction() as session:
+        for mentee in plan.mentees:
+            said.forgotten(session, plan.user_id, mentee, was_mentor=True, now=now)
+        for mentor in plan.mentors:
+            said.forgotten(session, plan.user_id, mentor, was_mentor=False, now=now)
         for request_id in plan.requests_to_move:
             request = session.get(MentorRequestRow, request_id)
             waiting = request is not None and request.status == "waiting"
             if waiting and request is not None and repo.pending_offer(session, request_id) is None:
-                offer_next(session, request, now, timeout, outbox)
+                offer_next(session, request, now, timeout, said)
         for mentor in plan.mentors:
-            offer_waiting_to(session, mentor, now, timeout, outbox)
-    return outbox
+            offer_waiting_to(session, mentor, now, timeout, said)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.mentoring.messages import Said
 from bot.mentoring.offers import offer_waiting_to
-from bot.mentoring.outbox import Outbox
 from bot.mentoring.pairing import normalise_topic
 from bot.roles.policy import Role
 from storage.db import Database
@@ -84,12 +84,6 @@ def current_settings(db: Database, user_id: str) -> MentorSettings | None:
         return MentorSettings(tuple(row.topics), row.capacity)
 
 
-@dataclass(frozen=True)
-class SignUpOutcome:
-    new: bool  # a new mentor, rather than new details
-    outbox: Outbox  # offers of waiting requests the mentor fits
-
-
 def sign_up(
     db: Database,
     user_id: str,
@@ -97,9 +91,11 @@ def sign_up(
     capacity: int,
     now: datetime,
     timeout: timedelta,
-) -> SignUpOutcome:
+    said: Said,
+) -> bool:
     """Create or update a mentor's profile and grant the role; requests waiting for
-    someone like them (new topics, more capacity) are offered to them at once."""
+    someone like them (new topics, more capacity) are offered to them at once. True for a
+    new mentor, rather than new details."""
     with db.transaction() as session:
         members.get_or_create(session, user_id, now)
         row = repo.profile(session, user_id)
@@ -113,9 +109,8 @@ def sign_up(
         granted = members.grant(session, user_id, Role.MENTOR, by=None, now=now)
         progress.record_step(session, user_id, BECAME_MENTOR, now)
         session.flush()
-        outbox = Outbox()
-        offer_waiting_to(session, user_id, now, timeout, outbox)
-        return SignUpOutcome(new or granted, outbox)
+        offer_waiting_to(session, user_id, now, timeout, said)
+        return new or granted
 
 
 class PauseResult(StrEnum):
@@ -123,12 +118,6 @@ class PauseResult(StrEnum):
     RESUMED = "resumed"
     NOT_PAUSED = "not_paused"
     NOT_MENTOR = "not_mentor"
-
-
-@dataclass(frozen=True)
-class ResumeOutcome:
-    result: PauseResult
-    outbox: Outbox  # offers of requests that waited while the mentor was paused
 
 
 def pause(db: Database, user_id: str, until: datetime | None, now: datetime) -> PauseResult:
@@ -143,41 +132,40 @@ def pause(db: Database, user_id: str, until: datetime | None, now: datetime) -> 
     return PauseResult.PAUSED
 
 
-def resume(db: Database, user_id: str, now: datetime, timeout: timedelta) -> ResumeOutcome:
+def resume(
+    db: Database, user_id: str, now: datetime, timeout: timedelta, said: Said
+) -> PauseResult:
     """Offers can reach the mentor again, starting with requests that waited meanwhile."""
-    outbox = Outbox()
     with db.transaction() as session:
         row = repo.profile(session, user_id)
         if row is None:
-            return ResumeOutcome(PauseResult.NOT_MENTOR, outbox)
+            return PauseResult.NOT_MENTOR
         was_paused = row.paused or (row.paused_until is not None and row.paused_until > now)
         row.paused, row.paused_until, row.updated_at = False, None, now
         session.flush()
-        offer_waiting_to(session, user_id, now, timeout, outbox)
-    return ResumeOutcome(PauseResult.RESUMED if was_paused else PauseResult.NOT_PAUSED, outbox)
+        offer_waiting_to(session, user_id, now, timeout, said)
+    return PauseResult.RESUMED if was_paused else PauseResult.NOT_PAUSED
 
 
-def offer_waiting(db: Database, user_id: str, now: datetime, timeout: timedelta) -> Outbox:
+def offer_waiting(
+    db: Database, user_id: str, now: datetime, timeout: timedelta, said: Said
+) -> None:
     """Offers can reach the person again (they lifted `exclude me`): like `resume`, the
     requests that waited meanwhile; nothing for a paused mentor or someone who isn't one."""
-    outbox = Outbox()
     with db.transaction() as session:
-        offer_waiting_to(session, user_id, now, timeout, outbox)
-    return outbox
+        offer_waiting_to(session, user_id, now, timeout, said)
 
 
-def offer_after_ended_pauses(db: Database, now: datetime, timeout: timedelta) -> Outbox:
+def offer_after_ended_pauses(db: Database, now: datetime, timeout: timedelta, said: Said) -> None:
     """A dated pause that ran out works like `resume`: requests that waited meanwhile are
     offered to the mentor, once (the tick task; each mentor in their own transaction)."""
-    outbox = Outbox()
     with db.transaction() as session:
         due = repo.ended_pause_ids(session, now)
     for user_id in due:
         with db.transaction() as session:
             if not repo.claim_ended_pause(session, user_id, now):
                 continue  # resumed, paused again, or another run got there first
-            offer_waiting_to(session, user_id, now, timeout, outbox)
-    return outbox
+            offer_waiting_to(session, user_id, now, timeout, said)
 
 
 # --- status --------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.mentoring.outbox import Introduction, OfferNote, Outbox, StaleOffer, Stalled
+from bot.mentoring.messages import Introduction, OfferNote, Said, StaleOffer
 from bot.mentoring.pairing import MentorProfile, MentorRequest, RankedMentor, rank_mentors
 from storage.db import Database
 from storage.members import queries as members
@@ -92,7 +92,7 @@ def make_offer(
     ranked: RankedMentor,
     now: datetime,
     timeout: timedelta,
-    outbox: Outbox,
+    said: Said,
     *,
     source: str = "ranked",
     offered_by: str | None = None,
@@ -120,8 +120,7 @@ def make_offer(
     if profile is not None:
         profile.last_offered_at = now
     # stalled_at stays: the mentee was told once that it may take a while.
-    outbox.offers.append(offer_note(offer, request))
-    outbox.homes.append(offer.mentor_id)  # their Home lists offers waiting for an answer
+    said.offer(session, offer_note(offer, request), now)
     log.info("offer made offer=%s request=%s mentor=%s", offer.id, request.id, offer.mentor_id)
     return offer
 
@@ -139,26 +138,27 @@ def offer_note(offer: MentorOffer, request: MentorRequestRow) -> OfferNote:
         expires_at=offer.expires_at,
         source=offer.source,
         offered_by=offer.offered_by,
+        offered_at=offer.offered_at,
     )
 
 
 def offer_next(
-    session: Session, request: MentorRequestRow, now: datetime, timeout: timedelta, outbox: Outbox
+    session: Session, request: MentorRequestRow, now: datetime, timeout: timedelta, said: Said
 ) -> None:
     """Offer an open request to the best mentor not yet tried, or tell the mentee (once)
     that it waits; it is offered again when a mentor has room (offer_waiting_to)."""
     ranked = rank_for(session, request, now)
     if ranked:
-        make_offer(session, request, ranked[0], now, timeout, outbox)
+        make_offer(session, request, ranked[0], now, timeout, said)
         return
     if request.stalled_at is None:  # tell people once, not on every retry
         request.stalled_at = now
-        outbox.stalled.append(Stalled(request.id, request.mentee_id, tuple(request.topics)))
+        said.stalled(session, request.id, request.mentee_id, tuple(request.topics), now)
         log.info("request stalled request=%s mentee=%s", request.id, request.mentee_id)
 
 
 def offer_waiting_to(
-    session: Session, mentor_id: str, now: datetime, timeout: timedelta, outbox: Outbox
+    session: Session, mentor_id: str, now: datetime, timeout: timedelta, said: Said
 ) -> None:
     """A mentor has room again (signed up, resumed, more capacity, a pairing ended): offer
     them the oldest waiting requests they fit, as the ranking sees them, while room lasts.
@@ -178,7 +178,7 @@ def offer_waiting_to(
         ranked = rank_for(session, request, now, again=True)
         fit = next((r for r in ranked if r.user_id == mentor_id), None)
         if fit is not None:
-            make_offer(session, request, fit, now, timeout, outbox)
+            make_offer(session, request, fit, now, timeout, said)
             free -= 1
 
 
@@ -195,14 +195,6 @@ def pending_offer_notes(db: Database, mentor_id: str) -> list[OfferNote]:
             if request is not None:
                 notes.append(offer_note(offer, request))
         return notes
-
-
-def note_offer_message(db: Database, offer_id: int, channel_id: str, ts: str) -> None:
-    """Where the offer's DM landed, so it can be updated when the offer moves on."""
-    with db.transaction() as session:
-        offer = session.get(MentorOffer, offer_id)
-        if offer is not None:
-            offer.channel_id, offer.message_ts = channel_id, ts
 
 
 # --- requests --------------------------------------------------------------------------------
@@ -231,7 +223,6 @@ class RequestOutcome:
     state: RequestState
     request: RequestView | None
     paired_with: str | None
-    outbox: Outbox
 
 
 def view_of(session: Session, request: MentorRequestRow) -> RequestView:
@@ -257,10 +248,10 @@ def current_request(db: Database, mentee_id: str) -> RequestOutcome | None:
 def _current(session: Session, mentee_id: str) -> RequestOutcome | None:
     paired = [p for p in repo.active_pairings_of(session, mentee_id) if p.mentee_id == mentee_id]
     if paired:
-        return RequestOutcome(RequestState.ALREADY_PAIRED, None, paired[0].mentor_id, Outbox())
+        return RequestOutcome(RequestState.ALREADY_PAIRED, None, paired[0].mentor_id)
     request = repo.open_request(session, mentee_id)
     if request is not None:
-        return RequestOutcome(RequestState.ALREADY_OPEN, view_of(session, request), None, Outbox())
+        return RequestOutcome(RequestState.ALREADY_OPEN, view_of(session, request), None)
     return None
 
 
@@ -273,6 +264,7 @@ def create_request(
     allow_repeat: bool,
     now: datetime,
     timeout: timedelta,
+    said: Said,
     *,
     created_by: str | None = None,
 ) -> RequestOutcome:
@@ -296,9 +288,8 @@ def create_request(
             )
             session.add(request)
             session.flush()
-            outbox = Outbox()
-            offer_next(session, request, now, timeout, outbox)
-            return RequestOutcome(RequestState.CREATED, view_of(session, request), None, outbox)
+            offer_next(session, request, now, timeout, said)
+            return RequestOutcome(RequestState.CREATED, view_of(session, request), None)
     except IntegrityError:
         # The same modal submitted twice at once: the other submission opened it.
         again = current_request(db, mentee_id)
@@ -313,29 +304,21 @@ class CancelResult(StrEnum):
     PAIRED = "paired"  # they have a mentor: ending a pairing is `/club mentor end`
 
 
-@dataclass(frozen=True)
-class CancelOutcome:
-    result: CancelResult
-    outbox: Outbox
-
-
-def cancel_request(db: Database, mentee_id: str, now: datetime) -> CancelOutcome:
+def cancel_request(db: Database, mentee_id: str, now: datetime, said: Said) -> CancelResult:
     """`/club mentor cancel`: the mentee withdraws their open request; an offer still out
     is withdrawn too (its DM loses the buttons), so nobody accepts a request that's gone."""
-    outbox = Outbox()
     with db.transaction() as session:
         request = repo.open_request(session, mentee_id)
         if request is None:
             mine = repo.active_pairings_of(session, mentee_id)
             paired = any(p.mentee_id == mentee_id for p in mine)
-            return CancelOutcome(CancelResult.PAIRED if paired else CancelResult.NONE_OPEN, outbox)
+            return CancelResult.PAIRED if paired else CancelResult.NONE_OPEN
         offer = repo.pending_offer(session, request.id)
         if offer is not None and repo.settle_offer(session, offer.id, "cancelled", now):
-            outbox.stale.append(stale(offer, mentee_id, "cancelled"))
-            outbox.homes.append(offer.mentor_id)
+            said.close(stale(offer, mentee_id, "cancelled"))
         repo.close_request(session, request, "cancelled", now)
         log.info("request cancelled request=%s mentee=%s", request.id, mentee_id)
-    return CancelOutcome(CancelResult.CANCELLED, outbox)
+    return CancelResult.CANCELLED
 
 
 def has_past_mentors(db: Database, mentee_id: str) -> bool:
@@ -363,7 +346,6 @@ class AnswerOutcome:
     answer: Answer
     mentor_id: str | None = None
     mentee_id: str | None = None
-    outbox: Outbox | None = None
 
 
 def _settle(
@@ -391,14 +373,13 @@ def _settle(
 
 
 def accept_offer(
-    db: Database, offer_id: int, presser: str, now: datetime, timeout: timedelta
+    db: Database, offer_id: int, presser: str, now: datetime, timeout: timedelta, said: Said
 ) -> AnswerOutcome:
     with db.transaction() as session:
         settled = _settle(session, offer_id, presser, "accepted", now)
         if isinstance(settled, AnswerOutcome):
             return settled
         offer, request = settled
-        outbox = Outbox()
         profile = repo.profile(session, offer.mentor_id, lock=True)
         capacity = profile.capacity if profile is not None else 0
         if request.status != "waiting":
@@ -407,9 +388,9 @@ def accept_offer(
         if repo.active_pairing_count(session, offer.mentor_id) >= capacity:
             # Two offers accepted at once by a mentor with one place left: this one moves on.
             offer.status = "full"
-            outbox.stale.append(stale(offer, request.mentee_id, "full"))
-            offer_next(session, request, now, timeout, outbox)
-            return AnswerOutcome(Answer.FULL, offer.mentor_id, request.mentee_id, outbox)
+            said.close(stale(offer, request.mentee_id, "full"))
+            offer_next(session, request, now, timeout, said)
+            return AnswerOutcome(Answer.FULL, offer.mentor_id, request.mentee_id)
         pairing = Pairing(
             request_id=request.id,
             mentor_id=offer.mentor_id,
@@ -421,50 +402,46 @@ def accept_offer(
         session.add(pairing)
         repo.close_request(session, request, "paired", now)
         session.flush()  # "worked with a mentor" waits for the check-in saying they met
-        outbox.introductions.append(
-            Introduction(
-                pairing_id=pairing.id,
-                mentor_id=offer.mentor_id,
-                mentee_id=request.mentee_id,
-                topics=tuple(request.topics),
-                goal=request.goal,
-                preferred_times=request.preferred_times,
-                offer_channel=offer.channel_id,
-                offer_ts=offer.message_ts,
-            )
+        intro = Introduction(
+            pairing_id=pairing.id,
+            mentor_id=offer.mentor_id,
+            mentee_id=request.mentee_id,
+            topics=tuple(request.topics),
+            goal=request.goal,
+            preferred_times=request.preferred_times,
+            started_at=now,
         )
-        outbox.homes.append(request.mentee_id)  # the mentor is acting: their Home refreshes itself
+        said.introduce(session, intro, stale(offer, request.mentee_id, "accepted"))
         log.info("offer accepted offer=%s pairing=%s", offer.id, pairing.id)
-        return AnswerOutcome(Answer.ACCEPTED, offer.mentor_id, request.mentee_id, outbox)
+        return AnswerOutcome(Answer.ACCEPTED, offer.mentor_id, request.mentee_id)
 
 
 def decline_offer(
-    db: Database, offer_id: int, presser: str, now: datetime, timeout: timedelta
+    db: Database, offer_id: int, presser: str, now: datetime, timeout: timedelta, said: Said
 ) -> AnswerOutcome:
     with db.transaction() as session:
         settled = _settle(session, offer_id, presser, "declined", now)
         if isinstance(settled, AnswerOutcome):
             return settled
         offer, request = settled
-        outbox = Outbox()
-        outbox.stale.append(stale(offer, request.mentee_id, "declined"))
+        said.close(stale(offer, request.mentee_id, "declined"))
         if request.status == "waiting":
-            offer_next(session, request, now, timeout, outbox)
+            offer_next(session, request, now, timeout, said)
         log.info("offer declined offer=%s request=%s", offer.id, request.id)
-        return AnswerOutcome(Answer.DECLINED, offer.mentor_id, request.mentee_id, outbox)
+        return AnswerOutcome(Answer.DECLINED, offer.mentor_id, request.mentee_id)
 
 
-def expire_due_offers(db: Database, now: datetime, timeout: timedelta) -> Outbox:
+def expire_due_offers(db: Database, now: datetime, timeout: timedelta, said: Said) -> None:
     """Offers nobody answered in time move to the next mentor (DB-driven: restarts keep them)."""
-    outbox = Outbox()
     with db.transaction() as session:
         due = repo.due_offer_ids(session, now)
     for offer_id in due:
-        outbox.extend(_move_on(db, offer_id, "expired", now, timeout))
-    return outbox
+        _move_on(db, offer_id, "expired", now, timeout, said)
 
 
-def withdraw_offers_of(db: Database, mentor_id: str, now: datetime, timeout: timedelta) -> Outbox:
+def withdraw_offers_of(
+    db: Database, mentor_id: str, now: datetime, timeout: timedelta, said: Said
+) -> None:
     """The mentor asked not to be contacted (`/club exclude me`): offers waiting for their
     answer are withdrawn now and move to the next mentor, as on a timeout. An Accept or
     Decline pressed at the same moment either wins (this skips the offer) or finds it gone.
@@ -473,26 +450,23 @@ def withdraw_offers_of(db: Database, mentor_id: str, now: datetime, timeout: tim
     """
     with db.transaction() as session:
         pending = [offer.id for offer in repo.pending_offers_of(session, mentor_id)]
-    outbox = Outbox()
     for offer_id in pending:
-        outbox.extend(_move_on(db, offer_id, repo.EXCLUDED, now, timeout))
-    return outbox
+        _move_on(db, offer_id, repo.EXCLUDED, now, timeout, said)
 
 
-def _move_on(db: Database, offer_id: int, status: str, now: datetime, timeout: timedelta) -> Outbox:
+def _move_on(
+    db: Database, offer_id: int, status: str, now: datetime, timeout: timedelta, said: Said
+) -> None:
     """Pending → ``status`` without the mentor's answer (a timeout, an exclusion), then the
     request goes to the next mentor; in one transaction of its own, so nothing is lost."""
-    outbox = Outbox()
     with db.transaction() as session:
         if not repo.settle_offer(session, offer_id, status, now):
-            return outbox  # answered or moved on meanwhile
+            return  # answered or moved on meanwhile
         offer = session.get(MentorOffer, offer_id)
         request = session.get(MentorRequestRow, offer.request_id) if offer else None
         if offer is None or request is None:
-            return outbox
-        outbox.stale.append(stale(offer, request.mentee_id, status))
-        outbox.homes.append(offer.mentor_id)
+            return
+        said.close(stale(offer, request.mentee_id, status))
         if request.status == "waiting":
-            offer_next(session, request, now, timeout, outbox)
+            offer_next(session, request, now, timeout, said)
         log.info("offer %s offer=%s request=%s", status, offer.id, request.id)
-    return outbox

@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.content.mentoring import pairing_ended
+from bot.mentoring.messages import Said
 from bot.mentoring.offers import (
     CHECKIN_AFTER,
     WORKED_WITH_MENTOR,
@@ -22,7 +24,6 @@ from bot.mentoring.offers import (
     rank_for,
     stale,
 )
-from bot.mentoring.outbox import Checkin, Outbox
 from bot.mentoring.pairing import MentorProfile, RankedMentor, pair_reasons, pair_score
 from storage.db import Database
 from storage.members import queries as members
@@ -52,33 +53,24 @@ class EndOutcome:
     pairing_id: int | None = None
     other: str | None = None  # the other person in the pairing
     choices: tuple[str, ...] = ()
-    outbox: Outbox | None = None
 
 
 def _end(
-    session: Session, pairing: Pairing, by: str, reason: str, now: datetime, timeout: timedelta
+    session: Session, pairing: Pairing, by: str, reason: str, now: datetime, timeout: timedelta,
+    said: Said,
 ) -> EndOutcome:
     """End an active pairing once; the mentor's freed place goes to whoever is waiting."""
     other = pairing.mentee_id if by == pairing.mentor_id else pairing.mentor_id
     if not repo.end_pairing(session, pairing.id, by, reason, now):
         return EndOutcome(EndResult.ALREADY_ENDED, pairing.id, other)
-    outbox = Outbox()
-    outbox.homes.append(other)  # the person ending it is acting: their Home refreshes itself
-    offer_waiting_to(session, pairing.mentor_id, now, timeout, outbox)
-    text = (
-        f"<@{by}> ended this pairing. Thank you both for the time you gave it. "
-        "The club is always here: `/club mentor request` for a new mentor, "
-        "`/club mentor signup` to pass it on."
-    )
-    if pairing.channel_id:
-        outbox.posts.append((pairing.channel_id, text))
-    else:
-        outbox.dms += [(pairing.mentor_id, text), (pairing.mentee_id, text)]
-    return EndOutcome(EndResult.ENDED, pairing.id, other, outbox=outbox)
+    said.homes.append(other)  # the person ending it is acting: their Home refreshes itself
+    offer_waiting_to(session, pairing.mentor_id, now, timeout, said)
+    said.ended(session, pairing, pairing_ended(by), now)
+    return EndOutcome(EndResult.ENDED, pairing.id, other)
 
 
 def end_for(
-    db: Database, user_id: str, other: str | None, now: datetime, timeout: timedelta
+    db: Database, user_id: str, other: str | None, now: datetime, timeout: timedelta, said: Said
 ) -> EndOutcome:
     """`/club mentor end [@person]`: the caller's one active pairing, or the one with `other`."""
     with db.transaction() as session:
@@ -90,7 +82,7 @@ def end_for(
         if len(pairings) > 1:
             people = tuple(p.mentee_id if p.mentor_id == user_id else p.mentor_id for p in pairings)
             return EndOutcome(EndResult.WHICH_ONE, choices=people)
-        return _end(session, pairings[0], user_id, "ended by a participant", now, timeout)
+        return _end(session, pairings[0], user_id, "ended by a participant", now, timeout, said)
 
 
 @dataclass(frozen=True)
@@ -99,7 +91,9 @@ class ChangeOutcome:
     request: RequestOutcome | None
 
 
-def change_mentor(db: Database, mentee_id: str, now: datetime, timeout: timedelta) -> ChangeOutcome:
+def change_mentor(
+    db: Database, mentee_id: str, now: datetime, timeout: timedelta, said: Said
+) -> ChangeOutcome:
     """A mentee asks for a different mentor: end the pairing, reopen the same request.
 
     The old mentor is a past mentor now, so the new request never goes back to them.
@@ -113,17 +107,17 @@ def change_mentor(db: Database, mentee_id: str, now: datetime, timeout: timedelt
         goal = old.goal if old else ""
         times = old.preferred_times if old else ""
         ended = _end(
-            session, mine[0], mentee_id, "mentee asked for a different mentor", now, timeout
+            session, mine[0], mentee_id, "mentee asked for a different mentor", now, timeout,
+            said,
         )
-    request = create_request(db, mentee_id, topics, goal, times, False, now, timeout)
+    request = create_request(db, mentee_id, topics, goal, times, False, now, timeout, said)
     return ChangeOutcome(ended, request)
 
 
 # --- check-ins ------------------------------------------------------------------------------
 
 
-def due_checkins(db: Database, now: datetime) -> Outbox:
-    outbox = Outbox()
+def due_checkins(db: Database, now: datetime, said: Said) -> None:
     with db.transaction() as session:
         due = repo.due_checkin_ids(session, now)
     for pairing_id in due:
@@ -132,17 +126,7 @@ def due_checkins(db: Database, now: datetime) -> Outbox:
                 continue
             pairing = session.get(Pairing, pairing_id)
             if pairing is not None:
-                outbox.checkins.append(
-                    Checkin(pairing.id, pairing.mentor_id, pairing.mentee_id, pairing.channel_id)
-                )
-    return outbox
-
-
-def note_checkin_message(db: Database, pairing_id: int, ts: str) -> None:
-    with db.transaction() as session:
-        pairing = session.get(Pairing, pairing_id)
-        if pairing is not None:
-            pairing.checkin_ts = ts
+                said.checkin(session, pairing, now)
 
 
 class CheckinAnswer(StrEnum):
@@ -164,7 +148,6 @@ class CheckinResult(StrEnum):
 class CheckinOutcome:
     result: CheckinResult
     next_checkin: datetime | None = None
-    outbox: Outbox | None = None
     # The check-in message the bot posted (stored when sent), the only one to update.
     channel_id: str | None = None
     message_ts: str | None = None
@@ -177,6 +160,7 @@ def answer_checkin(
     answer: CheckinAnswer,
     now: datetime,
     timeout: timedelta,
+    said: Said,
 ) -> CheckinOutcome:
     with db.transaction() as session:
         pairing = session.get(Pairing, pairing_id)
@@ -190,10 +174,10 @@ def answer_checkin(
             return CheckinOutcome(CheckinResult.NOT_ASKED)
         where: dict[str, Any] = {"channel_id": pairing.channel_id, "message_ts": pairing.checkin_ts}
         if answer is CheckinAnswer.END:
-            ended = _end(session, pairing, presser, "ended at a check-in", now, timeout)
+            ended = _end(session, pairing, presser, "ended at a check-in", now, timeout, said)
             if ended.result is not EndResult.ENDED:
                 return CheckinOutcome(CheckinResult.ALREADY_ENDED)
-            return CheckinOutcome(CheckinResult.ENDED, outbox=ended.outbox, **where)
+            return CheckinOutcome(CheckinResult.ENDED, **where)
         if answer is CheckinAnswer.MET:
             pairing.met_at = pairing.met_at or now
             # The path's step is about working together, so it ticks now, not at Accept.
@@ -292,11 +276,16 @@ class ManualResult(StrEnum):
 class ManualOutcome:
     result: ManualResult
     detail: str = ""
-    outbox: Outbox | None = None
 
 
 def manual_pair(
-    db: Database, organiser: str, mentee_id: str, mentor_id: str, now: datetime, timeout: timedelta
+    db: Database,
+    organiser: str,
+    mentee_id: str,
+    mentor_id: str,
+    now: datetime,
+    timeout: timedelta,
+    said: Said,
 ) -> ManualOutcome:
     """An organiser's choice; the mentor still accepts. The request is opened if needed,
     and an offer already out to someone else moves on."""
@@ -329,20 +318,18 @@ def manual_pair(
         score = pair_score(wanted, profile, now)
         if score is None:
             return ManualOutcome(ManualResult.UNAVAILABLE, _unavailable(session, profile, now))
-        outbox = Outbox()
         if new_request:
             members.get_or_create(session, mentee_id, now)
             session.add(request)
             session.flush()
         if current is not None and repo.settle_offer(session, current.id, "withdrawn", now):
-            outbox.stale.append(stale(current, mentee_id, "withdrawn"))
-            outbox.homes.append(current.mentor_id)
+            said.close(stale(current, mentee_id, "withdrawn"))
         reasons = pair_reasons(wanted, profile, now)
         ranked = RankedMentor(mentor_id, score, reasons)
         make_offer(
-            session, request, ranked, now, timeout, outbox, source="manual", offered_by=organiser
+            session, request, ranked, now, timeout, said, source="manual", offered_by=organiser
         )
-        return ManualOutcome(ManualResult.OFFERED, outbox=outbox)
+        return ManualOutcome(ManualResult.OFFERED)
 
 
 def _unavailable(session: Session, profile: MentorProfile, now: datetime) -> str:
@@ -357,10 +344,3 @@ def _unavailable(session: Session, profile: MentorProfile, now: datetime) -> str
     if profile.away or (profile.paused_until and profile.paused_until > now):
         return "is paused"
     return f"has no free place ({profile.active_mentees} of {profile.capacity} taken)"
-
-
-def record_group_dm(db: Database, pairing_id: int, channel_id: str) -> None:
-    with db.transaction() as session:
-        pairing = session.get(Pairing, pairing_id)
-        if pairing is not None:
-            pairing.channel_id = channel_id

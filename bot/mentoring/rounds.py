@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.mentoring.messages import Said
 from bot.mentoring.offers import domain_request, make_offer, mentor_profiles, rank_for
-from bot.mentoring.outbox import Outbox
 from bot.mentoring.pairing import assign_greedy, assign_round
 from storage.db import Database
 from storage.mentoring import queries as repo
@@ -71,11 +71,10 @@ class ConfirmOutcome:
     result: ConfirmResult
     sent: int = 0
     skipped: tuple[str, ...] = ()  # mentees whose planned pair no longer fits
-    outbox: Outbox | None = None
 
 
 def confirm_round(
-    db: Database, round_id: int, by: str, now: datetime, timeout: timedelta
+    db: Database, round_id: int, by: str, now: datetime, timeout: timedelta, said: Said
 ) -> ConfirmOutcome:
     """Send the round's offers, once: a second Confirm finds it already confirmed."""
     with db.transaction() as session:
@@ -84,7 +83,6 @@ def confirm_round(
             return ConfirmOutcome(ConfirmResult.GONE)
         if not repo.confirm_round(session, round_id, by, now):
             return ConfirmOutcome(ConfirmResult.ALREADY)
-        outbox = Outbox()
         skipped: list[str] = []
         sent = 0
         for request_id, mentor_id, _score in stored.plan:
@@ -104,7 +102,7 @@ def confirm_round(
                 skipped.append(request.mentee_id)
                 continue
             make_offer(
-                session, request, ranked, now, timeout, outbox, source="round", offered_by=by
+                session, request, ranked, now, timeout, said, source="round", offered_by=by
             )
             sent += 1
-        return ConfirmOutcome(ConfirmResult.SENT, sent, tuple(skipped), outbox)
+        return ConfirmOutcome(ConfirmResult.SENT, sent, tuple(skipped))

@@ -24,7 +24,6 @@ from bot.mentoring import (
 from bot.mentoring import (
     rounds as mentoring_rounds,
 )
-from bot.mentoring.delivery import deliver
 from bot.mentoring.offers import Answer, RequestOutcome, RequestState
 from bot.mentoring.pairing import normalise_topic
 from bot.mentoring.pairings import CheckinAnswer, CheckinResult
@@ -34,6 +33,7 @@ from handlers import ids, payload
 from handlers.mentoring import parsing as mentoring_input
 from handlers.mentoring import views
 from handlers.mentoring.parsing import BadInput
+from handlers.mentoring.sending import finish, said_for
 from handlers.wiring import Wiring
 
 log = logging.getLogger("clubbot.mentoring")
@@ -150,12 +150,13 @@ def finish_signup(
     """Sign up (from the form, or straight from `/club mentor signup <topics> capacity N`):
     ``tell`` the mentor first, then offer them the requests waiting for someone like them."""
     deps.notifier.profile(user_id)  # time zone for the ranking's working-hours overlap
-    outcome = mentoring.sign_up(
-        deps.db, user_id, topics, capacity, deps.clock.now(), deps.settings.offer_timeout
+    said = said_for(deps)
+    new = mentoring.sign_up(
+        deps.db, user_id, topics, capacity, deps.clock.now(), deps.settings.offer_timeout, said
     )
     intro = (
         ":sparkles: Welcome to the social core!"
-        if outcome.new
+        if new
         else "Your mentor details are updated."
     )
     tell(
@@ -163,7 +164,7 @@ def finish_signup(
         f"{'s' if capacity != 1 else ''} at once. I'll DM you offers you can accept or "
         "decline; `/club mentor pause` any time you need a break."
     )
-    deliver(deps, outcome.outbox)  # after the welcome: offers of requests waiting for them
+    finish(deps, said)  # after the welcome: offers of requests waiting for them
 
 
 def on_request_submitted(
@@ -182,6 +183,7 @@ def on_request_submitted(
     ack()
     user_id = body["user"]["id"]
     deps.notifier.profile(user_id)
+    said = said_for(deps)
     outcome = mentoring_offers.create_request(
         deps.db,
         user_id,
@@ -191,10 +193,11 @@ def on_request_submitted(
         bool(_picked(values, "repeat")),
         deps.clock.now(),
         deps.settings.offer_timeout,
+        said,
     )
-    deliver(deps, outcome.outbox)
+    finish(deps, said)
     if outcome.state is RequestState.CREATED:
-        if outcome.outbox.offers:
+        if said.offered:
             deps.notifier.dm(
                 user_id,
                 ":mag: Thanks! I've asked a mentor from the social core who fits your topics. "
@@ -285,16 +288,16 @@ def _on_offer(
             _ephemeral(respond, "This offer has moved on.")
         return
     answer = mentoring_offers.accept_offer if accept else mentoring_offers.decline_offer
+    said = said_for(deps)
     outcome = answer(
-        deps.db, offer_id, body["user"]["id"], deps.clock.now(), deps.settings.offer_timeout
+        deps.db, offer_id, body["user"]["id"], deps.clock.now(), deps.settings.offer_timeout, said
     )
     reply = _answer_text(outcome.answer, outcome.mentor_id)
     if reply and body.get("response_url"):
         _ephemeral(respond, reply)
     elif reply:  # pressed in the App Home, which has no response_url
         deps.notifier.dm(body["user"]["id"], reply, unsolicited=False)
-    if outcome.outbox:
-        deliver(deps, outcome.outbox)
+    finish(deps, said)
 
 
 def on_accept(
@@ -334,8 +337,9 @@ def on_checkin(
     if pairing_id is None:
         _ephemeral(respond, "This check-in is no longer current.")
         return
+    said = said_for(deps)
     outcome = mentoring_pairings.answer_checkin(
-        deps.db, pairing_id, presser, answer, deps.clock.now(), deps.settings.offer_timeout
+        deps.db, pairing_id, presser, answer, deps.clock.now(), deps.settings.offer_timeout, said
     )
     if outcome.result is CheckinResult.NOT_YOURS:
         _ephemeral(respond, "This check-in is for the two people in this pairing.")
@@ -355,8 +359,7 @@ def on_checkin(
             text=text,
             blocks=[views.section(text)],
         )
-    if outcome.outbox:
-        deliver(deps, outcome.outbox)
+    finish(deps, said)
 
 
 # --- rounds ---------------------------------------------------------------------------------------
@@ -375,8 +378,9 @@ def on_round_confirm(
     if round_id is None:
         _ephemeral(respond, "This round preview is no longer current.")
         return
+    said = said_for(deps)
     outcome = mentoring_rounds.confirm_round(
-        deps.db, round_id, presser, deps.clock.now(), deps.settings.offer_timeout
+        deps.db, round_id, presser, deps.clock.now(), deps.settings.offer_timeout, said
     )
     if outcome.result is not ConfirmResult.SENT:
         _ephemeral(
@@ -398,5 +402,4 @@ def on_round_confirm(
         response_type="ephemeral",
         replace_original=True,
     )
-    if outcome.outbox:
-        deliver(deps, outcome.outbox)
+    finish(deps, said)

@@ -24,7 +24,6 @@ from bot.mentoring import (
 from bot.mentoring import (
     rounds as mentoring_rounds,
 )
-from bot.mentoring.delivery import deliver
 from bot.mentoring.offers import CancelResult, RequestState
 from bot.mentoring.pairing import normalise_topic
 from bot.mentoring.pairings import EndResult, ManualResult
@@ -34,6 +33,7 @@ from handlers.mentoring import actions as mentoring_actions
 from handlers.mentoring import parsing as mentoring_input
 from handlers.mentoring import views
 from handlers.mentoring.parsing import BadInput
+from handlers.mentoring.sending import finish, said_for
 from handlers.parsing import user_mentions
 from handlers.wiring import Wiring
 
@@ -196,29 +196,36 @@ def _pause(call: CommandCall) -> None:
 
 def _resume(call: CommandCall) -> None:
     deps = call.deps
-    outcome = mentoring.resume(deps.db, call.user_id, deps.clock.now(), deps.settings.offer_timeout)
+    said = said_for(deps)
+    result = mentoring.resume(
+        deps.db, call.user_id, deps.clock.now(), deps.settings.offer_timeout, said
+    )
     _say(
         call,
         {
             mentoring.PauseResult.NOT_MENTOR: "You aren't a mentor yet: `/club mentor signup`.",
             mentoring.PauseResult.NOT_PAUSED: "You weren't paused; new requests can reach you.",
             mentoring.PauseResult.RESUMED: ":wave: Welcome back! New requests can reach you again.",
-        }[outcome.result],
+        }[result],
     )
-    deliver(deps, outcome.outbox)
+    finish(deps, said)
 
 
 def _offer_waiting(deps: Deps, user_id: str) -> None:
     """Back after `/club exclude me`: a mentor is offered what waited, as on `resume`."""
     now, timeout = deps.clock.now(), deps.settings.offer_timeout
-    deliver(deps, mentoring.offer_waiting(deps.db, user_id, now, timeout))
+    said = said_for(deps)
+    mentoring.offer_waiting(deps.db, user_id, now, timeout, said)
+    finish(deps, said)
 
 
 def _withdraw_offers(deps: Deps, user_id: str) -> None:
     """After `/club exclude me`: offers waiting for the mentor's answer move on now rather
     than when they time out; their DMs are updated in place, nothing new is sent to them."""
     now, timeout = deps.clock.now(), deps.settings.offer_timeout
-    deliver(deps, mentoring_offers.withdraw_offers_of(deps.db, user_id, now, timeout))
+    said = said_for(deps)
+    mentoring_offers.withdraw_offers_of(deps.db, user_id, now, timeout, said)
+    finish(deps, said)
 
 
 def _before_forget(deps: Deps, user_id: str) -> Callable[[], None]:
@@ -228,7 +235,9 @@ def _before_forget(deps: Deps, user_id: str) -> Callable[[], None]:
 
     def after() -> None:
         now, timeout = deps.clock.now(), deps.settings.offer_timeout
-        deliver(deps, leaving.after_forget(deps.db, plan, now, timeout))
+        said = said_for(deps)
+        leaving.after_forget(deps.db, plan, now, timeout, said)
+        finish(deps, said)
 
     return after
 
@@ -242,12 +251,14 @@ def _end(call: CommandCall) -> None:
             "several pairings. Nothing was changed.",
         )
         return
+    said = said_for(call.deps)
     outcome = mentoring_pairings.end_for(
         call.deps.db,
         call.user_id,
         mentioned[0] if mentioned else None,
         call.deps.clock.now(),
         call.deps.settings.offer_timeout,
+        said,
     )
     if outcome.result is EndResult.WHICH_ONE:
         people = ", ".join(f"<@{p}>" for p in outcome.choices)
@@ -257,21 +268,19 @@ def _end(call: CommandCall) -> None:
         _say(call, "You have no active pairing to end.")
         return
     _say(call, f"Done: your pairing with <@{outcome.other}> has ended. Thank you!")
-    if outcome.outbox:
-        deliver(call.deps, outcome.outbox)
+    finish(call.deps, said)
 
 
 def _change(call: CommandCall) -> None:
     deps = call.deps
+    said = said_for(deps)
     outcome = mentoring_pairings.change_mentor(
-        deps.db, call.user_id, deps.clock.now(), deps.settings.offer_timeout
+        deps.db, call.user_id, deps.clock.now(), deps.settings.offer_timeout, said
     )
     if outcome.ended.result is not EndResult.ENDED or outcome.request is None:
         _say(call, "You don't have a mentor right now; `/club mentor request` asks for one.")
         return
-    if outcome.ended.outbox:
-        deliver(deps, outcome.ended.outbox)
-    deliver(deps, outcome.request.outbox)
+    finish(deps, said)
     _say(
         call,
         f"Done: your pairing with <@{outcome.ended.other}> has ended, and I'm finding "
@@ -285,7 +294,8 @@ def _cancel(call: CommandCall) -> None:
         _say(call, "Type just `/club mentor cancel` to withdraw your request. Nothing was changed.")
         return
     deps = call.deps
-    outcome = mentoring_offers.cancel_request(deps.db, call.user_id, deps.clock.now())
+    said = said_for(deps)
+    result = mentoring_offers.cancel_request(deps.db, call.user_id, deps.clock.now(), said)
     _say(
         call,
         {
@@ -294,9 +304,9 @@ def _cancel(call: CommandCall) -> None:
             CancelResult.PAIRED: "You have a mentor already, so there's no request to withdraw. "
             "`/club mentor end` ends a pairing.",
             CancelResult.NONE_OPEN: "You have no open request for a mentor; nothing to withdraw.",
-        }[outcome.result],
+        }[result],
     )
-    deliver(deps, outcome.outbox)
+    finish(deps, said)
 
 
 def _topics_list(call: CommandCall) -> None:
@@ -402,8 +412,9 @@ def _pair(call: CommandCall) -> None:
     deps = call.deps
     deps.notifier.profile(mentee)
     deps.notifier.profile(mentor)
+    said = said_for(deps)
     outcome = mentoring_pairings.manual_pair(
-        deps.db, call.user_id, mentee, mentor, deps.clock.now(), deps.settings.offer_timeout
+        deps.db, call.user_id, mentee, mentor, deps.clock.now(), deps.settings.offer_timeout, said
     )
     text = {
         ManualResult.OFFERED: f"Offered <@{mentee}> to <@{mentor}>. I'll tell you here if "
@@ -422,8 +433,7 @@ def _pair(call: CommandCall) -> None:
     if outcome.result is not ManualResult.OFFERED:
         text += " Nothing was changed."
     _say(call, text)
-    if outcome.outbox:
-        deliver(deps, outcome.outbox)
+    finish(deps, said)
 
 
 def _pairings(call: CommandCall) -> None:

@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.content import escape_mrkdwn
+from bot.content.mentoring import stalled_for_mentors
 from bot.content.messages import TOPIC_MAX_CHARS, TOPICS_MAX, mentor_intro, slack_date
-from bot.mentoring.outbox import Introduction, OfferNote
+from bot.mentoring.messages import Checkin, Introduction, OfferNote
 from handlers import ids
 
 Block = dict[str, Any]
@@ -375,3 +376,22 @@ def round_preview_blocks(round_id: int, lines: Sequence[str], summary: str) -> l
         }
     )
     return blocks
+
+
+class BlockKit:
+    """The mentoring messages' Views (bot.mentoring.messages), for the outbox."""
+
+    def offer(self, note: OfferNote) -> tuple[str, list[Block]]:
+        return offer_message(note)
+
+    def introduction(self, intro: Introduction) -> tuple[str, list[Block]]:
+        return introduction(intro)
+
+    def checkin(self, checkin: Checkin) -> tuple[str, list[Block]]:
+        return checkin_message(checkin.pairing_id, checkin.mentor_id, checkin.mentee_id)
+
+    def stalled_for_mentors(self, mentee_id: str, topics: tuple[str, ...]) -> str:
+        return stalled_for_mentors(mentee_id, topic_list(topics))
+
+
+VIEWS = BlockKit()

@@ -15,12 +15,14 @@ from sqlalchemy import func, select
 
 from bot.local import CLUB, MARCO, MEI, MENTORS, NINA, OLIVIA, PRIYA, SAM, LocalClub, Person
 from bot.mentoring import mentors as mentoring
-from bot.mentoring.outbox import Outbox
+from bot.mentoring.messages import Said
 from bot.privacy import choices as privacy
 from bot.roles import grants as roles
 from bot.roles.policy import Role
 from handlers import ids
+from handlers.mentoring.sending import said_for
 from handlers.mentoring.views import request_mentor_block
+from storage.delivery.models import Delivery
 from storage.members.models import Member
 from storage.mentoring.models import (
     MentorOffer,
@@ -434,21 +436,22 @@ def test_two_bots_ending_the_same_pause_offer_once(club: LocalClub) -> None:
     club.clock.advance(timedelta(days=2))  # no tick yet: both bots find the pause run out
     assert club.db is not None
     barrier = threading.Barrier(2)
-    outboxes: list[Outbox] = []
+    saids: list[Said] = []
 
     def tick() -> None:
+        said = said_for(club.bot.deps)
         barrier.wait()
-        outboxes.append(
-            mentoring.offer_after_ended_pauses(club.db, club.clock.now(), timedelta(hours=24))
-        )
+        mentoring.offer_after_ended_pauses(club.db, club.clock.now(), timedelta(hours=24), said)
+        saids.append(said)
 
     threads = [threading.Thread(target=tick) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(len(outbox.offers) for outbox in outboxes) == [0, 1]
+    assert sorted(len(said.offered) for said in saids) == [0, 1]
     assert offer_states(club) == [(MARCO.user_id, "pending")]
+    assert count(club, Delivery, Delivery.purpose == "mentoring.offer") == 1  # one DM queued
 
 
 def test_one_open_request_per_person_and_the_button_shows_it(club: LocalClub) -> None:
@@ -754,8 +757,11 @@ def test_when_slack_refuses_the_group_dm_both_are_introduced_one_to_one(club: Lo
     club.emulator.fail_next("conversations.open", "missing_scope")
     accept(club, MARCO)
     assert pairings(club) == [(NINA.user_id, MARCO.user_id, "active")]
+    club.tick()  # the group DM's delivery ended at once; the one-to-one copies go next
     for person in (NINA, MARCO):
         assert any("meet <@U0MARCO>" in m["text"] for m in dm_messages(club, person))
+    group = [c for c in club.emulator.calls_to("conversations.open") if "," in str(c.args["users"])]
+    assert len(group) == 1  # a refused scope is not retried
 
 
 # --- a freed place, both Homes, forgetting ------------------------------------------------------
