@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, String, and_, cast, delete, func, or_, sel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.delivery.models import PENDING, SENDING, Delivery, DmChannel
+from storage.delivery.models import PENDING, SENDING, Delivery, DmChannel, RateBucket
 from storage.privacy import forgets
 
 
@@ -103,8 +103,10 @@ def waiting_count(session: Session) -> int:
 @forgets
 def forget_person(session: Session, user_id: str) -> None:
     """Messages to or about the person go, sent or not: what was said lives in Slack;
-    so does the DM channel remembered for them."""
-    session.execute(delete(DmChannel).where(DmChannel.user_id == user_id))
+    so does the DM channel remembered for them (or for a group DM with them), and the
+    rate bucket of their conversation (it starts full again, which Slack allows)."""
+    session.execute(delete(DmChannel).where(DmChannel.user_id.contains(user_id)))
+    session.execute(delete(RateBucket).where(RateBucket.key.contains(user_id)))
     session.execute(
         delete(Delivery)
         .where(
