@@ -1,5 +1,7 @@
 """Use cases for running a campaign: create, edit, cancel, list, status. One
-transaction each; they return what should be said, never say it."""
+transaction each; they never call Slack: what those who joined must hear (the launch
+moved, the campaign was called off) is written to the shared outbox in the same
+transaction, and the deliverer sends it after commit."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.campaigns.rules import Audience, Draft, minutes_to_first_post
+from bot.content import campaigns as say
+from bot.delivery import outbox
 from storage.campaigns import queries as repo
 from storage.campaigns.models import Campaign
 from storage.db import Database
@@ -135,7 +139,14 @@ def update(
         session.flush()
         moved = before if before != draft.launch_at else None
         joined = tuple(repo.joined(session, campaign_id)) if moved else ()
-        return Updated(snapshot(row), moved, joined)
+        snap = snapshot(row)
+        if moved is not None:
+            text = say.launch_moved(snap.title, say.slack_time(moved, snap.tz),
+                                    say.slack_time(snap.launch_at, snap.tz))
+            # Each move is its own notice: the key says when it was decided.
+            _tell(session, joined, f"campaigns.moved:{snap.id}:{int(now.timestamp())}", text,
+                  now, closes=snap.closes_at, about=f"the news that {say.title(snap.title)} moved")
+        return Updated(snap, moved, joined)
 
 
 def cancel(db: Database, campaign_id: int, now: datetime) -> Updated | CampaignProblem:
@@ -152,7 +163,22 @@ def cancel(db: Database, campaign_id: int, now: datetime) -> Updated | CampaignP
         row.updated_at = now
         repo.skip_campaign_invites(session, campaign_id)
         session.flush()
-        return Updated(snapshot(row), None, tuple(repo.joined(session, campaign_id)))
+        snap, joined = snapshot(row), tuple(repo.joined(session, campaign_id))
+        _tell(session, joined, f"campaigns.cancelled:{snap.id}", say.cancelled(snap.title), now,
+              closes=snap.closes_at, about=f"the news that {say.title(snap.title)} was called off")
+        return Updated(snap, None, joined)
+
+
+def _tell(
+    session: Session, people: tuple[str, ...], key: str, text: str, now: datetime, *,
+    closes: datetime, about: str,
+) -> None:
+    """A DM to each person who joined (who asked to hear), as an outbox row each."""
+    for user_id in people:
+        outbox.enqueue(
+            session, user_id, f"{key}:{user_id}", outbox.Message(text, unsolicited=True),
+            now=now, purpose="campaigns.news", ref=key, not_after=closes, about=about,
+        )
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,13 @@ def faq_editing_split(lost: Sequence[str]) -> str:
     )
 
 
+def made_organiser(actor: str) -> str:
+    return (
+        f"<@{actor}> made you an organiser of the social media club. "
+        "Type `/club help` to see what organisers can do."
+    )
+
+
 def made_faq_editor(actor: str) -> str:
     return (
         f"<@{actor}> made you an FAQ editor of the social media club: you can add, edit "

@@ -1,4 +1,8 @@
-"""Use cases about who is an organiser, an FAQ editor or a mentor."""
+"""Use cases about who is an organiser, an FAQ editor or a mentor.
+
+Telling someone they were given a role is written to the shared outbox in the granting
+transaction (the deliverer sends it after commit; callers may `deps.deliver()` at once).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy.orm import Session
+
+from bot.content import campaigns as campaign_words
+from bot.content import roles as say
+from bot.delivery import outbox
 from bot.roles.policy import Role, can_remove_organiser, lost_faq_editing, roles_of
 from storage.db import Database
 from storage.members import queries as members
@@ -44,9 +53,24 @@ def organisers(db: Database) -> list[str]:
         return members.users_with_role(session, Role.ORGANISER)
 
 
+def _tell_granted(
+    session: Session, role: Role, actor: str, target: str, text: str, now: datetime
+) -> None:
+    """The new holder hears who gave them the role; granting it again later (after a
+    removal) is a new notice, so the key says when."""
+    if target == actor:
+        return
+    outbox.enqueue(
+        session, target, f"roles.granted:{role.value}:{target}:{int(now.timestamp())}",
+        outbox.Message(text, unsolicited=True), now=now, purpose="roles.granted",
+    )  # fmt: skip
+
+
 def add_organiser(db: Database, actor: str, target: str, now: datetime) -> RoleChange:
     with db.transaction() as session:
         added = members.grant(session, target, Role.ORGANISER, by=actor, now=now)
+        if added:
+            _tell_granted(session, Role.ORGANISER, actor, target, say.made_organiser(actor), now)
     return RoleChange.ADDED if added else RoleChange.ALREADY
 
 
@@ -69,6 +93,8 @@ def faq_editors(db: Database) -> list[str]:
 def add_faq_editor(db: Database, actor: str, target: str, now: datetime) -> RoleChange:
     with db.transaction() as session:
         added = members.grant(session, target, Role.FAQ_EDITOR, by=actor, now=now)
+        if added:
+            _tell_granted(session, Role.FAQ_EDITOR, actor, target, say.made_faq_editor(actor), now)
     return RoleChange.ADDED if added else RoleChange.ALREADY
 
 
@@ -86,6 +112,9 @@ def campaign_leads(db: Database) -> list[str]:
 def add_campaign_lead(db: Database, actor: str, target: str, now: datetime) -> RoleChange:
     with db.transaction() as session:
         added = members.grant(session, target, Role.CAMPAIGN_LEAD, by=actor, now=now)
+        if added:
+            text = campaign_words.made_campaign_lead(actor)
+            _tell_granted(session, Role.CAMPAIGN_LEAD, actor, target, text, now)
     return RoleChange.ADDED if added else RoleChange.ALREADY
 
 
@@ -118,4 +147,10 @@ def claim_faq_editing_split(db: Database, now: datetime, mentors_edit_faq: bool)
             return EditingSplit((), ())
         if not members.claim_notice(session, FAQ_EDITING_SPLIT_NOTICE, now):
             return EditingSplit((), ())
+        for organiser in organisers if lost else ():  # claimed and written together: once
+            outbox.enqueue(
+                session, organiser, f"roles.{FAQ_EDITING_SPLIT_NOTICE}:{organiser}",
+                outbox.Message(say.faq_editing_split(lost), unsolicited=True), now=now,
+                purpose="roles.notice",
+            )  # fmt: skip
         return EditingSplit(tuple(organisers), lost)

@@ -20,7 +20,6 @@ from bot.deps import CONTEXT_KEY, Deps
 from bot.roles.policy import Action
 from handlers import payload
 from handlers.campaigns.forms import REFUSED, open_post_form
-from handlers.campaigns.sending import send_dm
 from handlers.campaigns.tell import tell_person
 
 log = logging.getLogger("clubbot.campaigns")
@@ -134,8 +133,7 @@ def on_cancel_confirm(press: Press) -> None:
         return
     press.answer(f":x: Cancelled {say.title(result.snap.title)}. Everyone who joined is being "
                  "told.", replace_original=True)
-    for user in result.joined:
-        send_dm(deps, user, say.cancelled(result.snap.title), kind="cancelled")
+    deps.deliver()  # the DMs to those who joined, written by the cancel
 
 
 def on_cancel_keep(press: Press) -> None:

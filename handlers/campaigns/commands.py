@@ -188,8 +188,7 @@ def _lead_add(call: CommandCall) -> None:
         _say(call, f"<@{target}> is already a campaign lead; nothing changed.")
         return
     _say(call, f":loudspeaker: <@{target}> can now run launch campaigns.")
-    if target != call.user_id:
-        call.deps.notifier.dm(target, say.made_campaign_lead(call.user_id))
+    call.deps.deliver()  # their DM, written with the grant
 
 
 def _lead_remove(call: CommandCall) -> None:

@@ -27,7 +27,6 @@ from bot.roles.policy import Action
 from handlers import payload
 from handlers.campaigns import audience, views
 from handlers.campaigns.posting import answer_post
-from handlers.campaigns.sending import send_dm
 from handlers.campaigns.tell import tell_person
 
 log = logging.getLogger("clubbot.campaigns")
@@ -178,14 +177,10 @@ def on_form_submit(
 
 
 def tell_joiners_launch_moved(deps: Deps, updated: Updated) -> None:
-    """Moving the launch tells everyone who joined (they asked to hear about it)."""
-    if updated.moved_from is None:
-        return
-    snap = updated.snap
-    text = views.say.launch_moved(snap.title, views.say.slack_time(updated.moved_from, snap.tz),
-                                  views.say.slack_time(snap.launch_at, snap.tz))
-    for user in updated.joined:
-        send_dm(deps, user, text, kind="launch moved")
+    """Moving the launch tells everyone who joined (they asked to hear about it): the
+    update wrote their DMs to the outbox; they go now rather than at the next tick."""
+    if updated.moved_from is not None:
+        deps.deliver()
 
 
 def open_post_form(deps: Deps, client: WebClient, trigger_id: str, snap: CampaignSnap) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk.errors import SlackApiError
-
 from bot.content import roles as say
 from bot.deps import Deps
 from bot.roles import grants as roles
@@ -58,8 +56,7 @@ def _add(call: CommandCall) -> None:
         return
     call.respond(text=f":pencil2: <@{target}> can now edit the FAQ.",
                  response_type="ephemeral")
-    if target != call.user_id:
-        call.deps.notifier.dm(target, say.made_faq_editor(call.user_id))
+    call.deps.deliver()  # their DM, written with the grant
 
 
 def _remove(call: CommandCall) -> None:
@@ -94,9 +91,4 @@ def announce_rights_split(deps: Deps) -> None:
         return
     log.info("rights separated: %d mentor(s) lost FAQ editing; telling %d organiser(s)",
              len(split.lost), len(split.organisers))
-    for organiser in split.organisers:
-        try:
-            deps.notifier.dm(organiser, say.faq_editing_split(split.lost))
-        except SlackApiError as error:
-            log.warning("rights notice not delivered user=%s error=%s", organiser,
-                        error.response.get("error"))
+    deps.deliver()  # the organisers' DMs, written with the claim

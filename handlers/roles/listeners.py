@@ -67,11 +67,7 @@ def _add(call: CommandCall) -> None:
                      response_type="ephemeral")
         return
     call.respond(text=f":tada: <@{target}> is now an organiser.", response_type="ephemeral")
-    call.deps.notifier.dm(
-        target,
-        f"<@{call.user_id}> made you an organiser of the social media club. "
-        "Type `/club help` to see what organisers can do.",
-    )
+    call.deps.deliver()  # their DM, written with the grant
 
 
 def _remove(call: CommandCall) -> None:

@@ -6,6 +6,7 @@ import json
 import logging
 import threading
 import types
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -185,13 +186,32 @@ def test_an_exception_in_a_handler_apologises_with_an_error_id(
 def test_a_rate_limited_call_is_retried_after_retry_after_and_delivered_once(
     club: LocalClub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A direct call (the App Home's views.publish) waits out Retry-After in the client."""
+    waited: list[float] = []
+    monkeypatch.setattr(builtin_handlers, "time", types.SimpleNamespace(sleep=waited.append))
+    club.emulator.rate_limit_next("views.publish", retry_after=3)
+    club.sender.app_home_opened(MEI.user_id, tab="home")
+    club.settle()
+    attempts = club.emulator.calls_to("views.publish")
+    assert [call.ok for call in attempts] == [False, True]
+    assert len(waited) == 1 and waited[0] >= 3
+
+
+def test_a_rate_limited_outbox_message_is_sent_after_retry_after_once(
+    club: LocalClub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The organiser's notice goes through the outbox: no thread sleeps; the row waits
+    as long as Retry-After says and is then sent once."""
     waited: list[float] = []
     monkeypatch.setattr(builtin_handlers, "time", types.SimpleNamespace(sleep=waited.append))
     club.emulator.rate_limit_next("chat.postMessage", retry_after=3)
     club.command(OLIVIA.user_id, f"organiser add <@{MEI.user_id}|mei>")
-    attempts = club.emulator.calls_to("chat.postMessage")
-    assert [call.ok for call in attempts] == [False, True]
-    assert len(waited) == 1 and waited[0] >= 3
+    assert [call.ok for call in club.emulator.calls_to("chat.postMessage")] == [False]
+    club.advance(timedelta(seconds=2), step=timedelta(seconds=1))
+    assert [call.ok for call in club.emulator.calls_to("chat.postMessage")] == [False]
+    club.advance(timedelta(seconds=2), step=timedelta(seconds=1))
+    assert [call.ok for call in club.emulator.calls_to("chat.postMessage")] == [False, True]
+    assert waited == []
     delivered = [m for m in club.replies() if "made you an organiser" in m.get("text", "")]
     assert len(delivered) == 1
 
