@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.content import escape_mrkdwn
+from bot.delivery import deliverer
+from bot.delivery.deliverer import Job, Posted
 from bot.meetings.ics import meeting_ics
 from bot.meetings.recurrence import (
     Recurrence,
@@ -175,12 +177,18 @@ def _apply(meeting: Meeting, draft: MeetingDraft) -> None:
     meeting.reminder_offsets = _store_offsets(draft.offsets)
 
 
+# The channel announcement, as an outbox row written with the meeting (handlers build it).
+ANNOUNCEMENT = "meetings.announcement"
+Announce = Callable[[Session, "MeetingSnapshot"], None]
+
+
 def create_meeting(
     db: Database,
     organiser_id: str,
     draft: MeetingDraft,
     now: datetime,
     defaults: Sequence[timedelta],
+    announce: Announce | None = None,
 ) -> MeetingSnapshot | MeetingProblem:
     problem = _future_problem(draft, now)
     if problem is not None:
@@ -197,7 +205,20 @@ def create_meeting(
         session.add(meeting)
         session.flush()
         refresh_schedule(session, meeting, now, defaults)
-        return _snapshot(session, meeting, now, defaults)
+        snap = _snapshot(session, meeting, now, defaults)
+        if announce is not None:
+            announce(session, snap)
+        return snap
+
+
+def _announcement_posted(session: Session, job: Job, posted: Posted) -> None:
+    """Where the announcement landed: RSVPs and changes redraw it there."""
+    meeting = session.get(Meeting, int(job.ref or 0))
+    if meeting is not None and meeting.channel_id == posted.channel:
+        meeting.announcement_channel, meeting.announcement_ts = posted.channel, posted.ts
+
+
+deliverer.on_sent(ANNOUNCEMENT, _announcement_posted)
 
 
 @dataclass(frozen=True)
@@ -214,9 +235,11 @@ def update_meeting(
     now: datetime,
     defaults: Sequence[timedelta],
     say: Callable[[Session, Edited], None] | None = None,
+    announce: Announce | None = None,
 ) -> Edited | MeetingProblem:
     """Apply the edit; when its time or place moved, `say` writes the notices to those
-    going in this same transaction (the outbox), so they go out only if it commits."""
+    going in this same transaction (the outbox), so they go out only if it commits.
+    A meeting moved to another channel (or never announced) is announced afresh there."""
     problem = _future_problem(draft, now)
     if problem is not None:
         return problem
@@ -225,7 +248,10 @@ def update_meeting(
         if meeting is None or meeting.status != repo.ACTIVE:
             return _not_found(meeting_id, meeting)
         old_rule, old_location = rule_of(meeting), meeting.location
+        old_channel = meeting.channel_id
         _apply(meeting, draft)
+        if meeting.channel_id != old_channel:  # the caller deletes the old announcement
+            meeting.announcement_channel = meeting.announcement_ts = None
         meeting.updated_at = now
         # Reminders that fell due before the edit belong to the old schedule.
         meeting.reminders_checked_until = max(meeting.reminders_checked_until, now)
@@ -238,6 +264,8 @@ def update_meeting(
         edited = Edited(_snapshot(session, meeting, now, defaults), moved, tell)
         if say is not None and moved and tell:
             say(session, edited)
+        if announce is not None and not meeting.announcement_ts:
+            announce(session, edited.meeting)
         return edited
 
 
@@ -302,13 +330,6 @@ def list_meetings(
         snaps = [_snapshot(session, m, now, defaults) for m in repo.active_meetings(session)]
     upcoming = [s for s in snaps if s.next_at is not None]
     return sorted(upcoming, key=lambda s: (s.next_at, s.id))
-
-
-def set_announcement(db: Database, meeting_id: int, channel_id: str, ts: str) -> None:
-    with db.transaction() as session:
-        meeting = session.get(Meeting, meeting_id)
-        if meeting is not None:
-            meeting.announcement_channel, meeting.announcement_ts = channel_id, ts
 
 
 def take_stale_announcements(db: Database) -> list[int]:

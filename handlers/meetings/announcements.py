@@ -100,17 +100,31 @@ def redraw_announcement(deps: Deps, meeting_id: int) -> None:
             )
 
 
-def announce(deps: Deps, snap: MeetingSnapshot) -> bool:
-    text, blocks = views.announcement(snap)
-    try:
-        posted = deps.client.chat_postMessage(channel=snap.channel_id, text=text, blocks=blocks)
-    except SlackApiError as error:
-        log.warning(
-            "announcement not posted meeting=%s error=%s", snap.id, error.response.get("error")
-        )
-        return False
-    meetings.set_announcement(deps.db, snap.id, str(posted["channel"]), str(posted["ts"]))
-    return True
+class Announcer:
+    """Writes a meeting's channel announcement to the outbox, in the transaction that
+    creates the meeting (or moves it to another channel); the deliverer posts it, and
+    planning's on_sent hook remembers where, for redraws."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.keys: list[str] = []
+
+    def __call__(self, session: Session, snap: MeetingSnapshot) -> None:
+        text, blocks = views.announcement(snap)
+        key = f"{meetings.ANNOUNCEMENT}:{snap.id}:{snap.channel_id}:{int(self.now.timestamp())}"
+        outbox.enqueue(
+            session, snap.channel_id, key, outbox.Message(text, blocks), now=self.now,
+            purpose=meetings.ANNOUNCEMENT, ref=str(snap.id),
+            about=f"the announcement of *{escape_mrkdwn(snap.title)}*",
+        )  # fmt: skip
+        self.keys.append(key)
+
+    def posted(self, deps: Deps) -> bool:
+        """Send it now (the organiser is waiting); False when Slack has not taken it
+        (yet: a passing error is retried by the tick)."""
+        deps.deliver()
+        found = [outbox.outcome(deps.db, key) for key in self.keys]
+        return bool(found) and all(f is not None and f.status == "sent" for f in found)
 
 
 def tell_person(

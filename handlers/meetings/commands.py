@@ -27,6 +27,7 @@ from handlers import ids
 from handlers.commands import CommandCall, CommandRouter, Subcommand
 from handlers.meetings import views
 from handlers.meetings.announcements import (
+    Announcer,
     ask_to_cancel,
     channel_problem,
     default_channel,
@@ -192,13 +193,14 @@ def _schedule(call: CommandCall) -> None:
         channel_id=channel_id,
         offsets=parsed.reminder_offsets,
     )
+    announcer = Announcer(deps.clock.now())
     created = meetings.create_meeting(
-        deps.db, call.user_id, draft, deps.clock.now(), reminder_defaults(deps)
+        deps.db, call.user_id, draft, announcer.now, reminder_defaults(deps), announcer
     )
     if isinstance(created, MeetingProblem):
         _say(call, f":warning: {created.message}")
         return
-    after_schedule(deps, created, lambda text, blocks: _say(call, text, blocks))
+    after_schedule(deps, created, lambda text, blocks: _say(call, text, blocks), announcer)
 
 
 def _channel_names(call: CommandCall) -> dict[str, str]:

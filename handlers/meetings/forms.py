@@ -31,7 +31,7 @@ from bot.meetings.recurrence import (
 from handlers import payload
 from handlers.meetings import views
 from handlers.meetings.announcements import (
-    announce,
+    Announcer,
     channel_problem,
     default_channel,
     delete_quietly,
@@ -49,8 +49,8 @@ log = logging.getLogger("clubbot.meetings")
 _Picked = TypeVar("_Picked", date, time)  # what the schedule modal's pickers hold
 
 
-def after_schedule(deps: Deps, snap: MeetingSnapshot, tell: Any) -> None:
-    announced = announce(deps, snap)
+def after_schedule(deps: Deps, snap: MeetingSnapshot, tell: Any, announcer: Announcer) -> None:
+    announced = announcer.posted(deps)
     text, blocks = views.confirmation(snap)
     if not announced:
         text += " I couldn't post the announcement in the channel; try `/club meeting edit`."
@@ -228,11 +228,14 @@ def on_schedule_submit(
         tell_person(deps, user_id, origin or draft.channel_id, text, blocks)
 
     if meeting_id is None:
-        created = meetings.create_meeting(deps.db, user_id, draft, now, reminder_defaults(deps))
+        announcer = Announcer(now)
+        created = meetings.create_meeting(
+            deps.db, user_id, draft, now, reminder_defaults(deps), announcer
+        )
         if isinstance(created, MeetingProblem):
             tell(f":warning: {created.message}")
             return
-        after_schedule(deps, created, tell)
+        after_schedule(deps, created, tell, announcer)
         return
     before = meetings.get_meeting(deps.db, meeting_id, now, reminder_defaults(deps))
     def say(session: Session, change: meetings.Edited) -> None:
@@ -245,18 +248,19 @@ def on_schedule_submit(
             not_after=snap.next_at,
         )  # fmt: skip
 
+    announcer = Announcer(now)
     updated = meetings.update_meeting(
-        deps.db, meeting_id, draft, now, reminder_defaults(deps), say
+        deps.db, meeting_id, draft, now, reminder_defaults(deps), say, announcer
     )
     if isinstance(updated, MeetingProblem):
         tell(f":warning: {updated.message}")
         return
     edited, updated = updated, updated.meeting
     moved = isinstance(before, MeetingSnapshot) and before.channel_id != updated.channel_id
-    if moved or not updated.announcement_ts:
-        if moved and before.announcement_ts and before.announcement_channel:  # type: ignore[union-attr]
-            delete_quietly(deps, before.announcement_channel, before.announcement_ts)  # type: ignore[union-attr]
-        announce(deps, updated)
+    if moved and before.announcement_ts and before.announcement_channel:  # type: ignore[union-attr]
+        delete_quietly(deps, before.announcement_channel, before.announcement_ts)  # type: ignore[union-attr]
+    if announcer.keys:  # announced afresh, in the new channel
+        announcer.posted(deps)
     else:
         redraw_announcement(deps, updated.id)
     text, blocks = views.confirmation(updated, verb="Updated")
