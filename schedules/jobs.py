@@ -26,6 +26,7 @@ _deps: Deps | None = None
 # reminders go first; each task guards its own failures.
 TICK_TASKS: tuple[Callable[[Deps], None], ...] = (
     meeting_reminders.send_meeting_reminders,
+    meeting_reminders.plan_reminder_dms,
     # Right after the reminders were decided, and again last for what the rest said.
     delivery.deliver_outbox,
     campaign_due.send_golive,

@@ -50,10 +50,32 @@ def enqueue_reminder(session: Session, claim: ClaimedReminder, now: datetime) ->
         purpose=PURPOSE,
         ref=claim.key,
         not_after=claim.occurrence,
+        deadline=claim.due,
         about=f"the reminder for *{escape_mrkdwn(claim.meeting.title)}*",
     )
+    enqueue_reminder_dms(session, claim, now)
+
+
+def enqueue_reminder_dms(session: Session, claim: ClaimedReminder, now: datetime) -> None:
+    """A DM to each person going, due by the reminder's time: when decided at that time,
+    and ahead of it for a batch too big for one burst (`plan_reminder_dms`). The keys are
+    the same either way, so nobody gets two. A big batch shows its organiser one
+    progress line in the announcement's thread."""
     if not claim.dm_recipients:
         return
+    title = escape_mrkdwn(claim.meeting.title)
+    batch = None
+    if outbox.has_batch(session, claim.key) or outbox.mass_lead(session, claim.dm_recipients):
+        batch, meeting = claim.key, claim.meeting
+        outbox.track_batch(
+            session,
+            claim.key,
+            f"Reminder DMs for *{title}*",
+            len(claim.dm_recipients),
+            meeting.announcement_channel or meeting.organiser_id or meeting.channel_id,
+            thread_ts=meeting.announcement_ts if meeting.announcement_channel else None,
+            now=now,
+        )
     dm_text, dm_blocks = views.reminder_dm(claim.meeting, claim.occurrence)
     for user_id in claim.dm_recipients:
         outbox.enqueue(
@@ -65,8 +87,20 @@ def enqueue_reminder(session: Session, claim: ClaimedReminder, now: datetime) ->
             purpose=PURPOSE,
             ref=claim.key,
             not_after=claim.occurrence,
-            about=f"the reminder DM for *{escape_mrkdwn(claim.meeting.title)}*",
+            deadline=claim.due,
+            about=f"the reminder DM for *{title}*",
+            batch=batch,
         )
+
+
+def plan_reminder_dms(deps: Deps) -> None:
+    """Start big reminder DM batches early enough to land by the reminder's time."""
+    now = deps.clock.now()
+
+    def say(session: Session, claim: ClaimedReminder) -> None:
+        enqueue_reminder_dms(session, claim, now)
+
+    reminders.plan_early_dms(deps.db, now, deps.settings.reminder_offsets, say)
 
 
 def ask_who_came(deps: Deps) -> None:

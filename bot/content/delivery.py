@@ -28,3 +28,15 @@ def undeliverable(about: str, recipient: str, error: str) -> str:
         f":warning: I couldn't deliver {about} to {_mention(recipient)}: {why}. "
         "I won't try that one again; I'm telling you once so you can sort it out."
     )
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", " ")  # 1 200
+
+
+def progress_line(label: str, delivered: int, total: int, unreachable: int) -> str:
+    """The one line a mass send keeps up to date for its organiser."""
+    line = f":outbox_tray: {label}: {_count(delivered)} of {_count(total)} delivered"
+    if unreachable:
+        line += f", {_count(unreachable)} could not be reached"
+    return line + ("." if delivered + unreachable >= total else " so far.")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.content.delivery import undeliverable
-from bot.delivery import outbox, pacing
+from bot.delivery import outbox, pacing, progress
 from bot.delivery.rules import GiveUp, SendFailure, after_failure
 from bot.slack_limits import POST_MESSAGE, Limit, method_bucket
 from storage.db import Database
@@ -63,6 +63,10 @@ class Sender(Protocol):
 
     def find_posted(self, job: Job) -> Posted | None:
         """The message carrying the job's key, if an earlier attempt did post it."""
+        ...
+
+    def update(self, channel: str, ts: str, text: str) -> None:
+        """Replace the text of a message the bot posted (a progress line)."""
         ...
 
 
@@ -112,6 +116,13 @@ def on_failed(purpose: str, hook: AfterFailed) -> None:
     _after_failed[purpose] = hook
 
 
+def _line_posted(session: Session, job: Job, posted: Posted) -> None:
+    progress.remember_line(session, job.ref, posted.channel, posted.ts)
+
+
+on_sent(outbox.PROGRESS, _line_posted)
+
+
 def deliver_due(db: Database, sender: Sender, clock: Clock, *, lease: timedelta) -> int:
     """Send every row that is due now, as far as the rate limits allow; returns how many
     were sent."""
@@ -138,7 +149,16 @@ def deliver_due(db: Database, sender: Sender, clock: Clock, *, lease: timedelta)
             break  # nothing more is due, or nothing more may be posted now
     if waiting:
         log.debug("deliveries waiting for rate limits: %d (%s)", waiting, ", ".join(sorted(empty)))
+    progress.refresh(db, lambda channel, ts, text: _update(sender, channel, ts, text), clock.now())
     return sent
+
+
+def _update(sender: Sender, channel: str, ts: str, text: str) -> bool:
+    try:
+        sender.update(channel, ts, text)
+    except SendError:
+        return False
+    return True
 
 
 def _claim(

@@ -34,14 +34,17 @@ with a trigger_id) do not go through here: they are answers to the person acting
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.content.delivery import progress_line
+from bot.delivery.rules import is_mass, lead_time
 from storage.db import Database
-from storage.delivery import queries
-from storage.delivery.models import Delivery
+from storage.delivery import batches, queries
+from storage.delivery import pacing as buckets
+from storage.delivery.models import Delivery, DeliveryBatch
 
 KEY_MAX = 200
 
@@ -121,3 +124,49 @@ def drop(session: Session, delivery_key: str) -> None:
     row = queries.by_key(session, delivery_key)
     if row is not None:
         session.delete(row)
+
+
+PROGRESS = "delivery.progress"
+
+
+def mass_lead(session: Session, recipients: list[str]) -> timedelta | None:
+    """For a send to these people too big for one burst: how long before its deadline
+    it must start (Slack's Tier 3 conversations.open for the DM channels not known yet,
+    chat.postMessage's workspace limit for all). None: it all goes at once."""
+    opens = buckets.unknown_dm_channels(session, recipients)
+    if not is_mass(opens, len(recipients)):
+        return None
+    return lead_time(opens, len(recipients))
+
+
+def has_batch(session: Session, batch: str) -> bool:
+    return batches.exists(session, batch)
+
+
+def track_batch(
+    session: Session,
+    batch: str,
+    label: str,
+    total: int,
+    recipient: str,
+    *,
+    thread_ts: str | None = None,
+    now: datetime,
+) -> bool:
+    """Give a mass send (its rows enqueued with `batch=`) one progress line, posted to
+    `recipient` (an announcement's thread, or the organiser's DM) and then updated by the
+    deliverer as rows go out. False when the batch already has its line."""
+    key = f"{PROGRESS}:{batch}"
+    line = DeliveryBatch(batch=batch, label=label, total=total, progress_key=key, created_at=now)
+    if not batches.add_once(session, line):
+        return False
+    return enqueue(
+        session,
+        recipient,
+        key,
+        Message(progress_line(label, 0, total, 0), thread_ts=thread_ts),
+        now=now,
+        purpose=PROGRESS,
+        ref=batch,
+        deadline=now,  # before the batch's own rows
+    )

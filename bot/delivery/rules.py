@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.slack_limits import METHOD_TIERS, POST_WORKSPACE, TIERS
+
+OPEN_LIMIT = TIERS[METHOD_TIERS["conversations.open"]]
+
 # The delivery can never succeed: end it after this one try.
 PERMANENT = frozenset(
     {
@@ -70,3 +74,21 @@ def after_failure(failure: SendFailure, attempts: int, now: datetime) -> Retry |
     if attempts >= MAX_ATTEMPTS:
         return GiveUp(permanent=False)
     return Retry(now + backoff(attempts))
+
+
+# A mass send: more than one burst of conversations.open or of chat.postMessage. It is
+# planned to start early enough (lead_time) and its organiser sees a progress line.
+LEAD_MARGIN = 1.25
+LEAD_SLACK = timedelta(minutes=1)
+
+
+def is_mass(opens: int, posts: int) -> bool:
+    return opens > OPEN_LIMIT.burst or posts > POST_WORKSPACE.burst
+
+
+def lead_time(opens: int, posts: int) -> timedelta:
+    """How long before its deadline a send of `posts` messages, `opens` of them to people
+    whose DM channel is not known yet, must start at Slack's rates (with a margin for
+    the rest of the bot's traffic)."""
+    seconds = max(opens / OPEN_LIMIT.per_second, posts / POST_WORKSPACE.per_second)
+    return timedelta(seconds=seconds * LEAD_MARGIN) + LEAD_SLACK

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.delivery import outbox
 from bot.meetings.planning import (
     MeetingSnapshot,
     offsets_of,
@@ -45,6 +46,7 @@ class ClaimedReminder:
     offset: timedelta
     is_last: bool  # the last offset: people going also get a DM
     dm_recipients: list[str]
+    due: datetime | None = None  # when the reminder is due: its DMs should be there by then
 
 
 # fn(session, reminder): write what the reminder says to the outbox, in the deciding
@@ -150,12 +152,74 @@ def _decide(
                     offset=reminder.offset,
                     is_last=is_last,
                     dm_recipients=recipients,
+                    due=reminder.due_utc,
                 ),
             )
             return True
     except IntegrityError:
         log.info("reminder already decided elsewhere key=%s", reminder.key)
         return False
+
+
+# How far ahead the early planner looks: a lead time longer than this (a send of more
+# than ~13 000 DMs to people never messaged before) starts late.
+EARLY_HORIZON = timedelta(hours=6)
+
+
+def plan_early_dms(db: Database, now: datetime, defaults: Sequence[timedelta], say: Say) -> int:
+    """Enqueue a big reminder's DMs ahead of its due time, so that at Slack's rates they
+    all land by then. Their delivery keys are those the reminder uses when it is decided
+    at its time, so nobody gets two; people who answer Going later are added then.
+    Returns how many batches were planned."""
+    with db.transaction() as session:
+        meeting_ids = repo.due_meeting_ids(session, now + EARLY_HORIZON)
+    planned = 0
+    for meeting_id in meeting_ids:
+        with db.transaction() as session:
+            meeting = session.get(Meeting, meeting_id)
+            if meeting is None or meeting.status != repo.ACTIVE:
+                continue
+            offsets = offsets_of(meeting, defaults)
+            if not offsets:
+                continue
+            smallest = min(offsets)
+            upcoming = reminders_between(
+                meeting_id,
+                rule_of(meeting),
+                offsets,
+                now,
+                now + EARLY_HORIZON,
+                repo.skip_dates(session, meeting_id),
+            )
+            for reminder in upcoming:
+                if reminder.offset != smallest or repo.sent_reminder(session, reminder.key):
+                    continue
+                if outbox.has_batch(session, reminder.key):
+                    continue  # planned on an earlier tick, or by another replica
+                recipients = _dm_recipients(session, meeting_id, reminder.occurrence_utc)
+                needed = outbox.mass_lead(session, recipients)
+                if needed is None or now < reminder.due_utc - needed:
+                    continue
+                log.info(
+                    "reminder DMs planned early key=%s people=%d lead=%s",
+                    reminder.key,
+                    len(recipients),
+                    needed,
+                )
+                say(
+                    session,
+                    ClaimedReminder(
+                        key=reminder.key,
+                        meeting=snapshot_in(session, meeting, now, defaults),
+                        occurrence=reminder.occurrence_utc,
+                        offset=reminder.offset,
+                        is_last=True,
+                        dm_recipients=recipients,
+                        due=reminder.due_utc,
+                    ),
+                )
+                planned += 1
+    return planned
 
 
 def _dm_recipients(session: Session, meeting_id: int, occurrence: datetime) -> list[str]:

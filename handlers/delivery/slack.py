@@ -86,6 +86,10 @@ class WebApiSender:
                     return Posted(channel, str(message["ts"]))
             return None
 
+    def update(self, channel: str, ts: str, text: str) -> None:
+        with _as_send_errors(posting=False):
+            self.client.chat_update(channel=channel, ts=ts, text=text)
+
     def _conversation(self, job: Job) -> str:
         """The DM channel already known, else opened; a channel id as it is."""
         if job.conversation is not None:

@@ -73,3 +73,14 @@ def remember_dm_channel(session: Session, user_id: str, channel_id: str) -> None
 
 def forget_dm_channel(session: Session, user_id: str) -> None:
     session.execute(delete(DmChannel).where(DmChannel.user_id == user_id))
+
+
+def unknown_dm_channels(session: Session, user_ids: list[str]) -> int:
+    """How many of these people have no remembered DM channel yet."""
+    known = 0
+    for start in range(0, len(user_ids), 500):  # bounded IN lists
+        chunk = user_ids[start : start + 500]
+        known += len(
+            session.scalars(select(DmChannel.user_id).where(DmChannel.user_id.in_(chunk))).all()
+        )
+    return len(user_ids) - known

@@ -152,3 +152,76 @@ def test_a_known_dm_channel_is_not_opened_again(paced: LocalClub) -> None:
     assert sorted(m["channel"] for m in reminder_dms(club)[30:]) == sorted(
         club.dm_channel(u) for u in users
     )
+
+
+def progress_posts(club: LocalClub) -> list[Any]:
+    return [
+        c
+        for c in club.emulator.calls_to("chat.postMessage")
+        if "Reminder DMs for" in str(c.args.get("text"))
+    ]
+
+
+def test_300_dms_are_planned_to_land_before_their_due_time_with_no_429(paced: LocalClub) -> None:
+    club = paced
+    meeting_id = schedule(club)
+    users = crowd(club, meeting_id, 300)
+    # 300 conversations.open at 50 a minute: about 6 minutes, planned with a margin.
+    club.clock.set(HOUR_BEFORE - timedelta(minutes=15))
+    club.tick()
+    assert reminder_dms(club) == []  # not yet: 15 minutes ahead is earlier than needed
+    club.advance(timedelta(minutes=15), step=timedelta(seconds=5))
+    dms = reminder_dms(club)
+    assert sorted(m["channel"] for m in dms) == sorted(club.dm_channel(u) for u in users)
+    assert all(float(m["ts"]) <= HOUR_BEFORE.timestamp() for m in dms)
+    first = min(float(m["ts"]) for m in dms)
+    assert HOUR_BEFORE.timestamp() - first < 10 * 60  # started as late as was safe
+    assert club.emulator.rate_limited_calls() == []
+    # The channel's own reminder still comes at its time, and nobody gets a second DM.
+    club.advance(timedelta(minutes=2), step=timedelta(seconds=5))
+    assert len(reminder_dms(club)) == 300
+    assert club.emulator.rate_limited_calls() == []
+
+
+def test_the_organiser_sees_one_progress_line_updated_not_repeated(paced: LocalClub) -> None:
+    club = paced
+    meeting_id = schedule(club)
+    crowd(club, meeting_id, 120)
+    club.clock.set(HOUR_BEFORE - timedelta(minutes=6))
+    club.advance(timedelta(minutes=7), step=timedelta(seconds=5))
+    posts = progress_posts(club)
+    assert len(posts) == 1
+    line = posts[0]
+    announcement_ts = club.replies()[0]["ts"]
+    assert line.args["thread_ts"] == announcement_ts
+    assert line.args["text"].endswith("0 of 120 delivered so far.")
+    updates = [
+        c for c in club.emulator.calls_to("chat.update") if c.args.get("ts") == line.response["ts"]
+    ]
+    assert len(updates) >= 3
+    texts = [str(c.args["text"]) for c in updates]
+    assert any(" of 120 delivered so far." in t and "0 of 120" not in t for t in texts)
+    assert texts[-1].endswith("120 of 120 delivered.")
+    stored = club.emulator.stored_message(line.response["channel"], line.response["ts"])
+    assert stored is not None and stored["text"].endswith("120 of 120 delivered.")
+    assert club.emulator.rate_limited_calls() == []
+    # Done: the line stays as it is.
+    club.advance(timedelta(minutes=1), step=timedelta(seconds=5))
+    assert len(
+        [
+            c
+            for c in club.emulator.calls_to("chat.update")
+            if c.args.get("ts") == line.response["ts"]
+        ]
+    ) == len(updates)
+
+
+def test_a_line_counts_thousands_with_a_space() -> None:
+    from bot.content.delivery import progress_line
+
+    assert progress_line("Reminder DMs", 1200, 2000, 0) == (
+        ":outbox_tray: Reminder DMs: 1 200 of 2 000 delivered so far."
+    )
+    assert progress_line("Reminder DMs", 1998, 2000, 2).endswith(
+        "1 998 of 2 000 delivered, 2 could not be reached."
+    )
