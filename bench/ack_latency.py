@@ -83,7 +83,11 @@ def bare_bolt(emulator: SlackEmulator) -> tuple[BackgroundServer, SlackSender]:
 
     class Bare:  # the shape BackgroundServer needs
         bolt = app
-        deps = type("D", (), {"db": type("P", (), {"ping": staticmethod(lambda: True)})})()
+        deps = type("D", (), {
+            "db": type("P", (), {"ping": staticmethod(lambda: True)})(),
+            # Bolt checks the signature itself here; clubbot's own check is off.
+            "settings": type("S", (), {"signing_secret": None})(),
+        })()
 
     server = BackgroundServer(Bare)  # type: ignore[arg-type]
     server.start()
