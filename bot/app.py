@@ -79,7 +79,7 @@ def create_app(
     client = client or make_client(settings)
     executor = executor or TrackingExecutor()
     deps = Deps(settings=settings, db=db, clock=clock, client=client)
-    deps.outbox_sender = lambda: deliver_outbox(deps)
+    deps.outbox_sender = lambda keys: deliver_outbox(deps, keys)
     bolt = App(
         client=client,
         signing_secret=settings.signing_secret or "",

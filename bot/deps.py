@@ -27,19 +27,21 @@ class Deps:
     clock: Clock
     client: WebClient
     notifier: Notifier = field(init=False)
-    # Sends what the outbox holds now (create_app sets it; without it the tick sends).
-    outbox_sender: Callable[[], object] | None = None
+    # Sends what the outbox holds now: every due row, or only the keys given (create_app
+    # sets it; without it the tick sends).
+    outbox_sender: Callable[[tuple[str, ...]], object] | None = None
 
     def __post_init__(self) -> None:
         self.notifier = Notifier(self.client, self.db, self.clock)
 
-    def deliver(self) -> None:
+    def deliver(self, *keys: str) -> None:
         """After a use case committed outbox rows: send them now rather than at the next
-        tick. A failure here loses nothing (the rows wait for the tick)."""
+        tick; with keys, only those (an answer someone waits for goes before any backlog).
+        A failure here loses nothing (the rows wait for the tick)."""
         if self.outbox_sender is None:
             return
         try:
-            self.outbox_sender()
+            self.outbox_sender(keys)
         except Exception:
             log.exception("immediate delivery failed; the tick will retry")
 

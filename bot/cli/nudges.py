@@ -91,7 +91,8 @@ def _send_now() -> int:
     try:
         client = make_client(settings)
         deps = Deps(settings=settings, db=database, clock=SystemClock(), client=client)
-        deps.outbox_sender = lambda: deliver_outbox(deps)  # sent now, not at the bot's tick
+        # Sent now, not at the bot's tick.
+        deps.outbox_sender = lambda keys: deliver_outbox(deps, keys)
         report = run(deps)
     finally:
         database.dispose()

@@ -6,7 +6,8 @@ over first looks in the conversation for the delivery key (carried in the messag
 metadata) before posting again, so a person gets each message exactly once.
 
 Run by every tick (so also right after start) and by use cases that want their
-messages out at once. Slack itself is behind the small `Sender` protocol.
+messages out at once (all that is due, or only the keys they name). Slack itself is
+behind the small `Sender` protocol.
 
 Rows go earliest deadline first (`deadline`), and each claim takes its calls' tokens from
 the rate-limit buckets every replica shares (bot/delivery/pacing.py): a row whose
@@ -159,6 +160,28 @@ def _update(sender: Sender, channel: str, ts: str, text: str) -> bool:
     except SendError:
         return False
     return True
+
+
+def deliver_keys(
+    db: Database, sender: Sender, clock: Clock, keys: tuple[str, ...], *, lease: timedelta
+) -> int:
+    """Send just these rows, if due and the rate limits allow: a reply someone is waiting
+    for does not queue behind the rest of the outbox (the tick sends that, and any of
+    these that must wait for a bucket). Returns how many were sent."""
+    sent = 0
+    for key in keys:
+        with db.transaction() as session:
+            due = queries.due_by_key(session, clock.now(), key)
+        if due is None:
+            continue  # sent already, by the tick or another replica
+        try:
+            job = _claim(db, due.id, clock.now(), lease, pacing.buckets_for(due))
+        except Paced as paced:
+            log.info("delivery waits for rate limit key=%s bucket=%s", key, paced.bucket)
+            continue
+        if job is not None and _send(db, sender, clock, job):
+            sent += 1
+    return sent
 
 
 def _claim(

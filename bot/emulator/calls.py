@@ -74,6 +74,7 @@ class Fault:
     error: str
     remaining: int
     retry_after: int | None = None  # set: answer 429 ratelimited
+    status: int = 200  # the HTTP status of the error reply (500, 503: Slack itself broken)
 
 
 class Faults:

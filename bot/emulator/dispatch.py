@@ -65,7 +65,7 @@ class Dispatcher:
                 "ratelimited", status=429, headers={"Retry-After": str(fault.retry_after)}
             )
         if fault is not None:
-            raise SlackError(fault.error)
+            raise SlackError(fault.error, status=fault.status)
         self.limits.admit(method, args)
         missing = missing_required(method, args)
         if missing:

@@ -312,8 +312,11 @@ class SlackEmulator:
 
     # failure injection
 
-    def fail_next(self, method: str, error: str = "internal_error", times: int = 1) -> None:
-        self._faults.add(method, Fault(error, times))
+    def fail_next(
+        self, method: str, error: str = "internal_error", times: int = 1, *, status: int = 200
+    ) -> None:
+        """The next `times` calls answer `{"ok": false, "error": error}` with `status`."""
+        self._faults.add(method, Fault(error, times, status=status))
 
     def rate_limited_calls(self) -> list[ApiCall]:
         """Calls answered 429 (injected or past a tier)."""

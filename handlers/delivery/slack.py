@@ -21,6 +21,7 @@ from bot.delivery.deliverer import Job, Posted, SendError
 from bot.delivery.pacing import is_person
 from bot.delivery.rules import SendFailure
 from bot.deps import Deps
+from bot.slack_client import FittingWebClient
 
 METADATA_EVENT = "clubbot_delivery"
 # How far back to look for an earlier attempt, beyond the row's creation (clock skew).
@@ -29,8 +30,9 @@ HISTORY_LIMIT = 200
 
 
 def delivery_client(client: WebClient) -> WebClient:
-    """The app's client without retry handlers: every retry is the deliverer's decision."""
-    return WebClient(
+    """The app's client without retry handlers: every retry is the deliverer's decision.
+    Messages are fitted within Slack's limits as the app's own are."""
+    return FittingWebClient(
         token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[]
     )
 
@@ -151,6 +153,11 @@ def sender_for(deps: Deps) -> WebApiSender:
     return sender
 
 
-def deliver_outbox(deps: Deps) -> None:
-    """Send every outbox row that is due (the tick; and Deps.deliver after a use case)."""
-    deliverer.deliver_due(deps.db, sender_for(deps), deps.clock, lease=deps.settings.delivery_lease)
+def deliver_outbox(deps: Deps, keys: tuple[str, ...] = ()) -> None:
+    """Send every outbox row that is due (the tick; and Deps.deliver after a use case),
+    or only those under `keys`."""
+    lease = deps.settings.delivery_lease
+    if keys:
+        deliverer.deliver_keys(deps.db, sender_for(deps), deps.clock, keys, lease=lease)
+    else:
+        deliverer.deliver_due(deps.db, sender_for(deps), deps.clock, lease=lease)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, and_, cast, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, String, and_, cast, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -57,8 +57,8 @@ class Due:
     dm_channel: str | None  # the person's DM channel, when conversations.open gave it before
 
 
-def due(session: Session, now: datetime, limit: int, offset: int = 0) -> list[Due]:
-    query = (
+def _due_rows(now: datetime) -> Select[tuple[int, str, bool, str | None, str | None]]:
+    return (
         select(
             Delivery.id,
             Delivery.recipient,
@@ -68,11 +68,18 @@ def due(session: Session, now: datetime, limit: int, offset: int = 0) -> list[Du
         )
         .outerjoin(DmChannel, DmChannel.user_id == Delivery.recipient)
         .where(_due(now))
-        .order_by(*_BY_DEADLINE)
-        .offset(offset)
-        .limit(limit)
     )
+
+
+def due(session: Session, now: datetime, limit: int, offset: int = 0) -> list[Due]:
+    query = _due_rows(now).order_by(*_BY_DEADLINE).offset(offset).limit(limit)
     return [Due(*row) for row in session.execute(query)]
+
+
+def due_by_key(session: Session, now: datetime, key: str) -> Due | None:
+    """The row under `key`, if it is due now (as `due` gives it)."""
+    row = session.execute(_due_rows(now).where(Delivery.delivery_key == key)).first()
+    return None if row is None else Due(*row)
 
 
 def claim(session: Session, delivery_id: int, now: datetime, lease_until: datetime) -> bool:
