@@ -1,8 +1,13 @@
-"""Asking the FAQ: decide, claim the message once, say it, count it; and votes.
+"""Asking the FAQ: decide, claim the message once, put the answer in the outbox, count
+it; and votes.
 
-Slack calls happen through a `deliver` callback *inside* the transaction that claims
-the question: if Slack refuses the message, the claim, the usage count and the path
-step roll back together, so nothing is half-written and the person gets an apology.
+The answer to a question asked in a conversation (a DM, a mention, the club channel) is
+an outbox row written in the transaction that claims the question, under a key that
+names the message asked: the handler sends it right after commit (Deps.deliver), the tick
+sends it if that fails or the process dies first, and a replayed event finds the claim
+taken and says nothing. No Slack call happens while the transaction holds the database.
+An ephemeral answer (`/club ask`, a button on an ephemeral answer) is returned for the
+handler to send after commit: it answers the person acting now (README, "One way out").
 """
 
 from __future__ import annotations
@@ -13,10 +18,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.delivery import deliverer, outbox
+from bot.delivery.deliverer import Job, Posted
 from bot.faq import learning
 from bot.faq.fields import one_line
 from bot.faq.index import index_for
@@ -44,6 +52,9 @@ _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 # What a question may cost: longer text is clipped before it is stored or matched. A real
 # question is a sentence or three; 40 000 characters of one word is not one (README, Security).
 ASKED_MAX_CHARS = 1000
+# Outbox purposes: the answer to a question, and a "did you mean" entry's answer.
+ANSWER = "faq.answer"
+SUGGESTED = "faq.suggested"
 
 
 @dataclass(frozen=True)
@@ -77,9 +88,12 @@ class Reply:
     confidence: float = 0.0
     suggestions: tuple[Suggestion, ...] = ()  # "did you mean", when not answered
     related: tuple[Suggestion, ...] = ()  # close runners-up of the answer given
+    # The outbox row that carries it (None: the caller answers ephemerally itself).
+    delivery_key: str | None = None
 
 
-Deliver = Callable[[Reply], str | None]  # posts the reply; returns its ts if it has one
+# The reply as a Slack message: (text, blocks). Given by the handler, which owns Block Kit.
+Render = Callable[[Reply], tuple[str, list[dict[str, Any]]]]
 
 
 def question_text(text: str) -> str:
@@ -108,9 +122,11 @@ def decide(
     return Decision(best is not None and best.confidence >= matcher.threshold, best, candidates)
 
 
-def ask(db: Database, asked: Asked, now: datetime, deliver: Deliver) -> Reply | None:
+def ask(db: Database, asked: Asked, now: datetime, render: Render | None) -> Reply | None:
     """Answer a question once per message. None when it was already claimed, or when a
-    channel question was not confident enough (then the bot stays silent)."""
+    channel question was not confident enough (then the bot stays silent). With `render`
+    the reply is put in the outbox, to be sent where it was asked (`Reply.delivery_key`);
+    without, the caller says it (ephemerally) after commit."""
     snapshot = index_for(db).current(now)
     decision = decide(snapshot.matcher, asked.text, snapshot.demoted)
     best = decision.best
@@ -159,7 +175,10 @@ def ask(db: Database, asked: Asked, now: datetime, deliver: Deliver) -> Reply | 
                 )
                 reply = replace(reply, suggestions=suggestions)
                 question.offer(*(suggestion.entry_id for suggestion in reply.suggestions))
-            question.reply_ts = deliver(reply)
+            if render is not None:
+                key = f"{ANSWER}:{asked.channel}:{asked.message_ts}"
+                _enqueue(session, reply, render, key, ANSWER, now)
+                reply = replace(reply, delivery_key=key)
             log.info(
                 "question answered=%s question=%d entry=%s confidence=%.3f",
                 answered, question.id, reply.entry_id, reply.confidence,
@@ -181,10 +200,57 @@ def _reply(question: FaqQuestion, answered: bool, confidence: float = 0.0) -> Re
     )
 
 
+def _with_answer(reply: Reply, entry: FaqEntry) -> Reply:
+    return replace(reply, entry_id=entry.id, entry_question=entry.question, answer=entry.answer)
+
+
 def _used(reply: Reply, entry: FaqEntry) -> Reply:
     """The reply carries this entry's answer, and the entry counts one more use."""
     entry.times_used += 1
-    return replace(reply, entry_id=entry.id, entry_question=entry.question, answer=entry.answer)
+    return _with_answer(reply, entry)
+
+
+def _enqueue(
+    session: Session, reply: Reply, render: Render, key: str, purpose: str, now: datetime
+) -> bool:
+    """The reply as an outbox row, in the conversation (and thread) it answers; False
+    when that key is there already. Not unsolicited: the person asked."""
+    text, blocks = render(reply)
+    return outbox.enqueue(
+        session,
+        reply.channel,
+        key,
+        outbox.Message(text, blocks, thread_ts=reply.reply_thread_ts),
+        now=now,
+        purpose=purpose,
+        ref=f"{reply.question_id}:{reply.entry_id or ''}",
+    )
+
+
+def _ref(job: Job) -> tuple[int, int | None]:
+    question, _, entry = (job.ref or "").partition(":")
+    return int(question or 0), int(entry) if entry else None
+
+
+def _answer_sent(session: Session, job: Job, posted: Posted) -> None:
+    """Where the answer landed, on its question."""
+    question = repo.get_question(session, _ref(job)[0])
+    if question is not None:
+        question.reply_ts = posted.ts
+
+
+def _answer_not_sent(session: Session, job: Job, _error: str) -> None:
+    """Slack never took the answer: the entry's use is not counted (as before it went
+    through the outbox, when a refused post rolled the count back)."""
+    entry_id = _ref(job)[1]
+    entry = repo.get_entry(session, entry_id) if entry_id is not None else None
+    if entry is not None and entry.times_used > 0:
+        entry.times_used -= 1
+
+
+deliverer.on_sent(ANSWER, _answer_sent)
+deliverer.on_failed(ANSWER, _answer_not_sent)
+deliverer.on_failed(SUGGESTED, _answer_not_sent)
 
 
 def _suggestions(decision: Decision, questions: dict[int, str]) -> tuple[Suggestion, ...]:
@@ -235,17 +301,24 @@ def _offered_to(
 
 def suggested_answer(
     db: Database, question_id: int, entry_id: int, presser: str, now: datetime,
-    deliver: Deliver,
+    render: Render | None,
 ) -> Reply | Refusal:
-    """The asker pressed a "did you mean" button: that entry's answer, counted once used."""
+    """The asker pressed a "did you mean" button: that entry's answer, counted once used.
+    With `render` it goes to the outbox, to the question's conversation, once per entry
+    (a second press finds it there); without, the caller says it ephemerally."""
     with db.transaction() as session:
         found = _offered_to(session, question_id, entry_id, presser)
         if isinstance(found, Refusal):
             return found
         question, entry = found
-        reply = _used(_reply(question, answered=True), entry)
-        deliver(reply)
-        return reply
+        reply = _reply(question, answered=True)
+        if render is None:
+            return _used(reply, entry)
+        key = f"{SUGGESTED}:{question.channel}:{question.message_ts}:{entry.id}"
+        shown = replace(_with_answer(reply, entry), delivery_key=key)
+        if _enqueue(session, shown, render, key, SUGGESTED, now):
+            entry.times_used += 1
+        return shown
 
 
 @dataclass(frozen=True)

@@ -145,14 +145,9 @@ def _answer(deps: Deps, client: WebClient, asked: Asked) -> None:
                                     text=views.small_talk_reply(kind, asked.asker))
         return
 
-    def post(reply: Reply) -> str | None:
-        text, blocks = _render(reply)
-        response = client.chat_postMessage(
-            channel=reply.channel, thread_ts=reply.reply_thread_ts, text=text, blocks=blocks
-        )
-        return str(response["ts"])
-
-    faq.ask(deps.db, asked, deps.clock.now(), post)
+    reply = faq.ask(deps.db, asked, deps.clock.now(), _render)
+    if reply is not None and reply.delivery_key:
+        deps.deliver(reply.delivery_key)  # now, after commit; the tick if this fails
 
 
 def _render(reply: Reply) -> tuple[str, list[dict[str, Any]]]:
@@ -171,14 +166,12 @@ def _ask(call: CommandCall) -> None:
         call.respond(text=views.small_talk_reply(kind, call.user_id), response_type="ephemeral")
         return
 
-    def post(reply: Reply) -> None:
-        rendered, blocks = _render(reply)
-        call.respond(text=rendered, blocks=blocks, response_type="ephemeral")
-        return None
-
     asked = Asked(call.channel_id, f"cmd-{call.trigger_id}", None, call.user_id, text,
                   "command")
-    faq.ask(call.deps.db, asked, call.deps.clock.now(), post)
+    reply = faq.ask(call.deps.db, asked, call.deps.clock.now(), render=None)
+    if reply is not None:
+        rendered, blocks = _render(reply)
+        call.respond(text=rendered, blocks=blocks, response_type="ephemeral")
 
 
 # ------------------------------------------------------------------ feedback
@@ -228,28 +221,27 @@ def on_not_helpful(ack: Ack, body: dict[str, Any], respond: Respond,
     _vote(body, respond, context, helpful=False)
 
 
-def on_suggestion(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
+def on_suggestion(ack: Ack, body: dict[str, Any], respond: Respond,
                   context: BoltContext) -> None:
     ack()
     deps = faq_manage.deps_from(context)
     pair = payload.id_pair(payload.action_value(body))
 
-    def post(reply: Reply) -> str | None:
-        text, blocks = views.answer_message(reply)
-        if body.get("container", {}).get("is_ephemeral"):
-            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
-            return None
-        # Where the question was asked (stored), never where the payload says.
-        response = client.chat_postMessage(
-            channel=reply.channel, thread_ts=reply.reply_thread_ts, text=text, blocks=blocks
-        )
-        return str(response["ts"])
-
+    # An ephemeral answer's buttons answer ephemerally; any other goes where the question
+    # was asked (stored), never where the payload says, through the outbox.
+    ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
+    render = None if ephemeral else views.answer_message
     reply = (
-        faq.suggested_answer(deps.db, *pair, body["user"]["id"], deps.clock.now(), post)
+        faq.suggested_answer(deps.db, *pair, body["user"]["id"], deps.clock.now(), render)
         if pair else Refusal.MISSING
     )
-    if reply is Refusal.MISSING:
+    if isinstance(reply, Reply):
+        if reply.delivery_key:
+            deps.deliver(reply.delivery_key)
+        else:
+            text, blocks = views.answer_message(reply)
+            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+    elif reply is Refusal.MISSING:
         respond(text="That FAQ entry was removed meanwhile. Press *Ask a mentor* instead.",
                 response_type="ephemeral", replace_original=False)
     elif isinstance(reply, Refusal):
