@@ -53,8 +53,13 @@ def buckets_for(due: Due) -> list[tuple[str, Limit]]:
     return wanted
 
 
-def update_buckets() -> list[tuple[str, Limit]]:
-    return [_method("chat.update")]
+# A progress line changes at most every 10 s: it leaves chat.update's Tier 3 budget to
+# the bot's other updates (announcements, offers), which do not come through here.
+LINE_LIMIT = Limit(6, 1)
+
+
+def update_buckets(line: str) -> list[tuple[str, Limit]]:
+    return [_method("chat.update"), (f"line:{line}", LINE_LIMIT)]
 
 
 def take_all(session: Session, wanted: list[tuple[str, Limit]], now: datetime) -> str | None:

@@ -1,7 +1,7 @@
 """A mass send's progress line ("1 200 of 2 000 delivered"): posted once through the
 outbox, then updated in place with chat.update after the deliverer's runs, never
-repeated. An update spends a chat.update token from the shared buckets; with none left
-it waits for the next run, which shows the newer count anyway.
+repeated. An update spends a chat.update token from the shared buckets and the line's
+own (one per 10 s); with none left it waits for a later run, which shows more anyway.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ def _refresh_one(db: Database, update: Update, batch: str, now: datetime) -> boo
         unchanged = (counts.delivered, counts.total) == (row.shown, row.total)
         if unchanged and counts.settled < counts.total:
             return False
-        if pacing.take_all(session, pacing.update_buckets(), now) is not None:
-            return False  # no chat.update token now: the next run shows more anyway
+        if pacing.take_all(session, pacing.update_buckets(batch), now) is not None:
+            return False  # not now (at most every 10 s): a later run shows more anyway
         text = progress_line(
             row.label, counts.delivered, counts.total, counts.settled - counts.delivered
         )
