@@ -26,14 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from faq_latency import synthesize
 
-from bot.faq import asking
+from bot.faq import asking, xlsx
 from bot.faq import manage as faq_admin
 from bot.faq.fields import validate_entry
 from bot.faq.index import index_for
 from storage import migrate
 from storage.db import Database
 from storage.faq import queries as repo
-from storage.faq import xlsx
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 

@@ -163,7 +163,7 @@ class FaqIndex:
             FaqDocument(
                 entry.id,
                 entry.question,
-                tuple(repo.fields_of(entry).alternatives),
+                repo.alternatives_of(entry),
                 repo.tags_of(entry),
             )
             for entry in entries

@@ -6,11 +6,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.faq import xlsx
 from bot.faq.fields import EntryFields, split_lines, split_tags, validate_entry
 from bot.faq.index import ensure_seeded, index_for
 from storage.db import Database
 from storage.faq import queries as repo
-from storage.faq import wordings, xlsx
+from storage.faq import wordings
 from storage.faq.models import FaqEntry
 
 log = logging.getLogger("clubbot.faq")
@@ -30,8 +31,18 @@ class EntryView:
     last_edited_by: str | None
 
 
+def fields_of(entry: FaqEntry) -> EntryFields:
+    """A stored entry's editable fields, as a form or a spreadsheet row gives them."""
+    return EntryFields(
+        question=entry.question,
+        alternatives=repo.alternatives_of(entry),
+        answer=entry.answer,
+        tags=repo.tags_of(entry),
+    )
+
+
 def _view(entry: FaqEntry) -> EntryView:
-    fields = repo.fields_of(entry)
+    fields = fields_of(entry)
     return EntryView(
         entry.id, fields.question, fields.alternatives, fields.answer, fields.tags,
         entry.times_used, entry.helpful_count, entry.not_helpful_count, entry.updated_at,
@@ -216,7 +227,7 @@ def import_xlsx(
                 report.added += 1
                 if not dry_run:
                     repo.add_entry(session, fields, by=by, now=now, entry_id=entry_id)
-            elif repo.fields_of(entry) == fields:
+            elif fields_of(entry) == fields:
                 report.unchanged += 1
             else:
                 report.updated += 1

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from bot.faq.fields import EntryFields, split_lines
 from storage.faq.models import FaqEntry, FaqQuestion, FaqState, FaqVote
 from storage.privacy import forgets
 
@@ -53,13 +53,26 @@ def get_entry(session: Session, entry_id: int) -> FaqEntry | None:
     return session.get(FaqEntry, entry_id)
 
 
-def fields_of(entry: FaqEntry) -> EntryFields:
-    return EntryFields(
-        question=entry.question,
-        alternatives=tuple(split_lines(entry.alternatives)),
-        answer=entry.answer,
-        tags=tags_of(entry),
-    )
+class EntryValues(Protocol):
+    """An entry's editable fields as storage takes them (bot.faq.fields.EntryFields)."""
+
+    @property
+    def question(self) -> str: ...
+    @property
+    def alternatives(self) -> tuple[str, ...]: ...
+    @property
+    def answer(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+
+
+def alternatives_of(entry: FaqEntry) -> tuple[str, ...]:
+    """The other phrasings, stored one a line."""
+    return tuple(line.strip() for line in (entry.alternatives or "").splitlines() if line.strip())
+
+
+def _stored(fields: EntryValues) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
+    return fields.question, tuple(fields.alternatives), fields.answer, tuple(fields.tags)
 
 
 def tags_of(entry: FaqEntry) -> tuple[str, ...]:
@@ -68,7 +81,7 @@ def tags_of(entry: FaqEntry) -> tuple[str, ...]:
 
 def add_entry(
     session: Session,
-    fields: EntryFields,
+    fields: EntryValues,
     by: str | None,
     now: datetime,
     entry_id: int | None = None,
@@ -90,10 +103,10 @@ def add_entry(
 
 
 def update_entry(
-    session: Session, entry: FaqEntry, fields: EntryFields, by: str | None, now: datetime
+    session: Session, entry: FaqEntry, fields: EntryValues, by: str | None, now: datetime
 ) -> bool:
     """Apply fields; False (and nothing touched) when they are what is stored."""
-    if fields_of(entry) == fields:
+    if (entry.question, alternatives_of(entry), entry.answer, tags_of(entry)) == _stored(fields):
         return False
     entry.question = fields.question
     entry.alternatives = "\n".join(fields.alternatives)
@@ -108,10 +121,10 @@ def update_entry(
 
 def add_phrasing(session: Session, entry: FaqEntry, phrasing: str, now: datetime) -> bool:
     """Add another way of asking, unless the entry already knows it (case-insensitively)."""
-    known = {p.lower() for p in split_lines(entry.alternatives)} | {entry.question.lower()}
+    known = {p.lower() for p in alternatives_of(entry)} | {entry.question.lower()}
     if not phrasing or phrasing.lower() in known:
         return False
-    entry.alternatives = "\n".join([*split_lines(entry.alternatives), phrasing])
+    entry.alternatives = "\n".join([*alternatives_of(entry), phrasing])
     entry.updated_at = now
     session.flush()
     return True

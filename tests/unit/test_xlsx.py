@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from storage.faq import xlsx
+from bot.faq import xlsx
 
 ROWS = [
     xlsx.SheetRow(1, "How do I join?", ("can I join", "sign me up"), "Just *join* <#C1>.",

@@ -15,9 +15,9 @@ import pytest
 
 from bot.emulator.api.files import share_file
 from bot.faq import manage as faq_admin
+from bot.faq import xlsx
 from bot.local import OLIVIA, LocalClub
 from storage import spreadsheet
-from storage.faq import xlsx
 
 Tables = Callable[[LocalClub], dict[str, list[tuple[object, ...]]]]
 
