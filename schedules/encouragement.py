@@ -10,12 +10,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.encouragement import nudges, welcome
+from handlers.encouragement.views.nudges import nudge_message
 
 log = logging.getLogger("clubbot.encouragement")
 
 
 def send_due_nudges(deps: Deps) -> None:
-    nudges.tick(deps)
+    nudges.tick(deps, nudge_message)
 
 
 # --- at start: the club channel's members have joined ---------------------------------------

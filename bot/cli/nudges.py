@@ -84,6 +84,7 @@ def _send_now() -> int:
     from bot.encouragement.nudges import run
     from bot.slack_client import make_client
     from handlers.delivery.slack import deliver_outbox
+    from handlers.encouragement.views.nudges import nudge_message
     from storage.db import Database
 
     settings = settings_from_env()
@@ -93,7 +94,7 @@ def _send_now() -> int:
         deps = Deps(settings=settings, db=database, clock=SystemClock(), client=client)
         # Sent now, not at the bot's tick.
         deps.outbox_sender = lambda keys: deliver_outbox(deps, keys)
-        report = run(deps)
+        report = run(deps, nudge_message)
     finally:
         database.dispose()
     print_report(report, dry_run=False, out=sys.stdout)

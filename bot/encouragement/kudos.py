@@ -14,10 +14,10 @@ from uuid import uuid4
 from sqlalchemy.orm import Session
 
 from bot.content import escape_mrkdwn
+from bot.content.kudos import kudos_post
 from bot.delivery import deliverer, outbox
 from bot.delivery.deliverer import Job
 from bot.deps import Deps
-from handlers.encouragement.views.kudos import kudos_post
 from storage.db import Database
 from storage.encouragement import queries as repo
 from storage.encouragement.models import Kudos

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +26,6 @@ from bot.delivery import outbox
 from bot.deps import Deps
 from bot.encouragement.rules import Nudge, NudgeKind, NudgePolicy, PersonState, Skip, plan_nudges
 from bot.quiet_hours import WorkingHours
-from handlers.encouragement.views.nudges import nudge_blocks, nudge_fallback
 from storage.db import Database
 from storage.encouragement import club_facts
 from storage.encouragement import queries as repo
@@ -184,12 +184,18 @@ def wording(nudge: Nudge) -> str:
 
 
 def run(
-    deps: Deps, *, dry_run: bool = False, only: str | None = None, now: datetime | None = None
+    deps: Deps,
+    view: NudgeView,
+    *,
+    dry_run: bool = False,
+    only: str | None = None,
+    now: datetime | None = None,
 ) -> RunReport:
     """Plan nudges for everyone (or one person) and send them unless `dry_run`."""
     now = now or deps.clock.now()
     tz_of = None if dry_run else (lambda user: deps.notifier.profile(user).tz)
-    return run_on(deps.db, now, policy_for(deps.settings), tz_of, None if dry_run else deps, only)
+    sender = None if dry_run else (deps, view)
+    return run_on(deps.db, now, policy_for(deps.settings), tz_of, sender, only)
 
 
 def run_on(
@@ -197,7 +203,7 @@ def run_on(
     now: datetime,
     policy: NudgePolicy,
     tz_of: TzOf | None,
-    sender: Deps | None,
+    sender: tuple[Deps, NudgeView] | None,
     only: str | None = None,
 ) -> RunReport:
     states, blackout = load_states(db, now, tz_of, only)
@@ -205,23 +211,30 @@ def run_on(
     report = RunReport(now=now, planned=planned, skipped=skipped)
     if sender is None:
         return report
+    deps, view = sender
     for nudge in planned:
-        problem = _send(sender, nudge, policy, now)
+        problem = _send(deps, view, nudge, policy, now)
         if problem is None:
             report.sent.append(nudge)
         else:
             report.not_sent.append((nudge, problem))
     if report.sent:
-        sender.deliver()
+        deps.deliver()
     return report
 
 
 PURPOSE = "encouragement.nudge"
+# A nudge's words for that person as a Slack message (fallback text, blocks with the opt-out
+# button): Block Kit is the handlers' (handlers/encouragement/views/nudges.nudge_message),
+# handed in by whoever runs the nudges (the tick, a listener, the command line).
+NudgeView = Callable[[str, str], tuple[str, list[dict[str, Any]]]]
 
 
-def _send(deps: Deps, nudge: Nudge, policy: NudgePolicy, now: datetime) -> str | None:
+def _send(
+    deps: Deps, view: NudgeView, nudge: Nudge, policy: NudgePolicy, now: datetime
+) -> str | None:
     """Record the key and write the DM to the outbox, together. None = on its way."""
-    text = wording(nudge)
+    fallback, blocks = view(wording(nudge), nudge.user_id)
     with deps.db.transaction() as session:
         member = session.get(Member, nudge.user_id, with_for_update=True)
         if member is None or member.excluded or repo.is_opted_out(session, nudge.user_id):
@@ -236,9 +249,7 @@ def _send(deps: Deps, nudge: Nudge, policy: NudgePolicy, now: datetime) -> str |
             session,
             nudge.user_id,
             f"{PURPOSE}:{nudge.user_id}:{nudge.key}",
-            outbox.Message(
-                nudge_fallback(text), nudge_blocks(text, nudge.user_id), unsolicited=True
-            ),
+            outbox.Message(fallback, blocks, unsolicited=True),
             now=now,
             purpose=PURPOSE,
         )
@@ -246,22 +257,22 @@ def _send(deps: Deps, nudge: Nudge, policy: NudgePolicy, now: datetime) -> str |
     return None
 
 
-def nudge_now(deps: Deps, user_id: str) -> RunReport:
+def nudge_now(deps: Deps, view: NudgeView, user_id: str) -> RunReport:
     """Right after something worth celebrating: try this person at once (same rules)."""
     try:
-        return run(deps, only=user_id)
+        return run(deps, view, only=user_id)
     except Exception:  # a celebration must never break the action that earned it
         log.exception("immediate nudge failed user=%s", user_id)
         return RunReport(now=deps.clock.now())
 
 
-def tick(deps: Deps) -> None:
+def tick(deps: Deps, view: NudgeView) -> None:
     """Due work: plan and send nudges, at most once per PLAN_EVERY across processes."""
     now = deps.clock.now()
     with deps.db.transaction() as session:
         if not repo.claim_planning_slot(session, now, PLAN_EVERY):
             return
-    report = run(deps, now=now)
+    report = run(deps, view, now=now)
     # A run that sent nothing is no event: at INFO it would be a line every 10 minutes.
     log.log(
         logging.INFO if report.sent else logging.DEBUG,

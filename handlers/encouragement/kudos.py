@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.encouragement import kudos, nudges
 from bot.encouragement.kudos import KudosResult
 from handlers.commands import CommandCall, CommandRouter, Subcommand
+from handlers.encouragement.views.nudges import nudge_message
 from handlers.parsing import user_mentions
 from handlers.wiring import Wiring
 
@@ -45,7 +46,7 @@ def _give(call: CommandCall) -> None:
     }[outcome.result]
     call.respond(text=text, response_type="ephemeral")
     if outcome.result in (KudosResult.POSTED, KudosResult.QUEUED):
-        nudges.nudge_now(call.deps, receiver)
+        nudges.nudge_now(call.deps, nudge_message, receiver)
 
 
 def _reason(args: str) -> str:

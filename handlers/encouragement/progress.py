@@ -15,6 +15,7 @@ from bot.encouragement.progress import TickResult
 from bot.roles.policy import Action
 from handlers import ids
 from handlers.commands import CommandCall, CommandRouter, Subcommand
+from handlers.encouragement.views.nudges import nudge_message
 from handlers.encouragement.views.progress import (
     distribution_blocks,
     distribution_text,
@@ -100,7 +101,7 @@ def _tick(deps: Deps, body: dict[str, Any], respond: Respond) -> None:
         replace_original=True,
     )
     if result is TickResult.TICKED:
-        nudges.nudge_now(deps, owner)
+        nudges.nudge_now(deps, nudge_message, owner)
 
 
 def _record(call: CommandCall) -> None:
@@ -130,7 +131,7 @@ def _record(call: CommandCall) -> None:
         f"{recorded.title}.",
         response_type="ephemeral",
     )
-    nudges.nudge_now(call.deps, member)
+    nudges.nudge_now(call.deps, nudge_message, member)
 
 
 def _club(call: CommandCall) -> None:

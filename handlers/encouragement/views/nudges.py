@@ -31,3 +31,8 @@ def nudge_blocks(text: str, user_id: str) -> list[dict[str, Any]]:
 def nudge_fallback(text: str) -> str:
     """The notification text: the message and how to stop them."""
     return f"{text}\n{nudge_footer()}"
+
+
+def nudge_message(text: str, user_id: str) -> tuple[str, list[dict[str, Any]]]:
+    """The nudge as the outbox sends it (bot.encouragement.nudges.NudgeView)."""
+    return nudge_fallback(text), nudge_blocks(text, user_id)

@@ -1,4 +1,4 @@
-"""Texts for kudos: the public thank-you and the giver's confirmation."""
+"""Texts for kudos: the public thank-you, with the giver's words made safe to post."""
 
 from __future__ import annotations
 
