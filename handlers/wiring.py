@@ -5,7 +5,9 @@ listener can't be added without the manifest asking Slack for it.
 
 Features also listen here to the club's own moments that another feature owns, so
 neither imports the other: someone asking for "exclude me" (``on_exclude``) or lifting it
-(``on_include``), or asking to be forgotten (``on_forget``).
+(``on_include``), or asking to be forgotten (``on_forget``). What one feature tells
+others is provided here too: the club's next meeting (``next_meeting``, from meetings,
+named in the welcome DM).
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App
 
 from bot.deps import Deps
+from storage.db import Database
 
 Listener = Callable[..., Any]
 # What a feature does for someone who lifted "exclude me": (deps, user_id).
@@ -27,6 +31,12 @@ ExcludeHook = Callable[[Deps, str], None]
 # Run just before "forget me" deletes the person's data: (deps, user_id) → what to do once
 # the deletion committed (tell the people they worked with), read while it still exists.
 ForgetHook = Callable[[Deps, str], Callable[[], None]]
+# (title, start) of the club's next meeting after `now`, or None: (db, now).
+NextMeeting = Callable[[Database, datetime], tuple[str, datetime] | None]
+
+
+def _no_meetings(_db: Database, _now: datetime) -> tuple[str, datetime] | None:
+    return None
 
 
 @dataclass
@@ -39,6 +49,8 @@ class Wiring:
     include_hooks: list[IncludeHook] = field(default_factory=list)
     exclude_hooks: list[ExcludeHook] = field(default_factory=list)
     forget_hooks: list[ForgetHook] = field(default_factory=list)
+    # Set by the meetings feature (provide_next_meeting); until then there is none.
+    next_meeting: NextMeeting = _no_meetings
 
     def command(self, name: str) -> Callable[[Listener], Listener]:
         self.commands.add(name)
@@ -82,3 +94,8 @@ class Wiring:
         returns runs once the deletion committed (not when it was refused)."""
         self.forget_hooks.append(hook)
         return hook
+
+    def provide_next_meeting(self, provider: NextMeeting) -> NextMeeting:
+        """The meetings feature says what the club's next meeting is, for whoever asks."""
+        self.next_meeting = provider
+        return provider

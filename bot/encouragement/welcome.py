@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 
 from bot.content import messages
 from bot.delivery import outbox
 from bot.deps import Deps
-from storage.encouragement import club_facts
+from storage.db import Database
 from storage.encouragement import queries as repo
 from storage.members.models import Member
 from storage.path import queries as steps_repo
@@ -27,16 +28,23 @@ class WelcomeResult(StrEnum):
     BOT = "bot"
 
 
-def next_meeting_line(deps: Deps, now: datetime) -> str | None:
-    with deps.db.transaction() as session:
-        meeting = club_facts.next_meeting(session, now)
+# (title, start) of the club's next meeting after `now`, or None: the meetings feature's
+# answer, handed in by the listener (handlers/wiring.py, `next_meeting`).
+NextMeeting = Callable[[Database, datetime], tuple[str, datetime] | None]
+
+
+def next_meeting_line(deps: Deps, now: datetime, next_meeting: NextMeeting) -> str | None:
+    meeting = next_meeting(deps.db, now)
     if meeting is None:
         return None
-    fallback = meeting.starts_at.strftime("%a %d %B %Y, %H:%M UTC")
-    return messages.meeting_line(meeting.title, int(meeting.starts_at.timestamp()), fallback)
+    title, starts_at = meeting
+    fallback = starts_at.strftime("%a %d %B %Y, %H:%M UTC")
+    return messages.meeting_line(title, int(starts_at.timestamp()), fallback)
 
 
-def welcome(deps: Deps, user_id: str, channel_id: str) -> WelcomeResult:
+def welcome(
+    deps: Deps, user_id: str, channel_id: str, next_meeting: NextMeeting
+) -> WelcomeResult:
     """Someone joined a channel: if it is the club channel, welcome them once."""
     club = deps.settings.club_channel
     if club is None or channel_id != club:
@@ -47,7 +55,7 @@ def welcome(deps: Deps, user_id: str, channel_id: str) -> WelcomeResult:
     # The step stands even if the DM fails: they did join.
     with deps.db.transaction() as session:
         steps_repo.record_step(session, user_id, "joined", now)
-    text = messages.welcome_text(user_id, club, next_meeting_line(deps, now))
+    text = messages.welcome_text(user_id, club, next_meeting_line(deps, now, next_meeting))
     # The claim and the DM's outbox row commit together; the deliverer sends it after.
     with deps.db.transaction() as session:
         member = session.get(Member, user_id)

@@ -22,6 +22,7 @@ def register(wire: Wiring, router: CommandRouter) -> None:
         user_id = event.get("user")
         if not user_id or user_id == context.bot_user_id:
             return
-        result = welcome.welcome(deps, user_id, event.get("channel", ""))
+        result = welcome.welcome(deps, user_id, event.get("channel", ""),
+                                 wire.next_meeting)
         log.info("member joined user=%s channel=%s result=%s", user_id, event.get("channel"),
                  result)

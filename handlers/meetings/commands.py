@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.content import escape_mrkdwn
-from bot.meetings import holidays, reminders
+from bot.meetings import holidays, reminders, upcoming
 from bot.meetings import planning as meetings
 from bot.meetings.offsets import ParseProblem
 from bot.meetings.parsing import parse_schedule_text
@@ -64,6 +64,7 @@ _HOLIDAY = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(.*)$", re.S)
 
 
 def register(wire: Wiring, router: CommandRouter) -> None:
+    wire.provide_next_meeting(upcoming.next_meeting)  # the welcome DM names it
     manage = Action.MANAGE_MEETINGS
     for sub in (
         Subcommand(

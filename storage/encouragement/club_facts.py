@@ -2,14 +2,14 @@
 
 Meetings, the FAQ and mentor pairing are built alongside; each reader here
 imports that feature's models lazily and answers "nothing" when they are not
-there (yet), so welcome and nudges work on any combination of features.
+there (yet), so welcome and nudges work on any combination of features. (The next
+meeting is the meetings feature's to say: bot.meetings.upcoming, through the wiring.)
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-from dataclasses import dataclass
 from datetime import date, datetime
 from types import ModuleType
 from typing import Any
@@ -20,53 +20,11 @@ from sqlalchemy.orm import Session
 log = logging.getLogger("clubbot.club_facts")
 
 
-@dataclass(frozen=True)
-class UpcomingMeeting:
-    title: str
-    starts_at: datetime
-
-
 def _models(name: str) -> ModuleType | None:
     try:
         return importlib.import_module(f"storage.{name}.models")
     except ImportError:
         return None
-
-
-def next_meeting(session: Session, now: datetime) -> UpcomingMeeting | None:
-    """The club's next meeting occurrence after `now`, or None."""
-    models = _models("meetings")
-    if models is None or not hasattr(models, "Meeting"):
-        return None
-    from bot.meetings import recurrence
-
-    meeting_model: Any = models.Meeting
-    holidays = set(blackout_dates(session))
-    best: UpcomingMeeting | None = None
-    for meeting in session.scalars(select(meeting_model).where(meeting_model.status == "active")):
-        try:
-            rule = recurrence.Recurrence(
-                repeat=meeting.repeat,
-                tz=meeting.tz,
-                start_local=datetime.fromisoformat(meeting.start_local),
-                monthly_nth=meeting.monthly_nth,
-            )
-            skips = holidays | _skipped_dates(session, models, meeting.id)
-            starts = recurrence.next_occurrence(rule, now, skips)
-        except (ValueError, AttributeError) as error:
-            log.warning("meeting unreadable for welcome id=%s error=%s", meeting.id, error)
-            continue
-        if starts is not None and (best is None or starts < best.starts_at):
-            best = UpcomingMeeting(meeting.title, starts)
-    return best
-
-
-def _skipped_dates(session: Session, models: ModuleType, meeting_id: int) -> set[date]:
-    skip_model: Any = getattr(models, "MeetingSkip", None)
-    if skip_model is None:
-        return set()
-    query = select(skip_model.local_date).where(skip_model.meeting_id == meeting_id)
-    return set(session.scalars(query))
 
 
 def blackout_dates(session: Session) -> frozenset[date]:
