@@ -19,15 +19,10 @@ class ReportFile:
     summary: str
 
 
-def gather(db: Database, now: datetime) -> ClubReport:
-    with db.transaction() as session:
-        return repo.club_report(session, now)
-
-
 def summary_of(report: ClubReport) -> str:
-    unanswered = sum(1 for q in report.questions if q.unanswered)
+    counts = report.question_counts
     return (
-        f"{len(report.questions)} questions ({unanswered} unanswered), "
+        f"{counts.asked} questions ({counts.unanswered} unanswered), "
         f"{len(report.faq_usage)} FAQ entries, {len(report.pairings)} pairings "
         f"({report.pairing_counts.get('waiting', 0)} requests waiting), "
         f"{len(report.attendance)} meetings with attendance, "
@@ -37,10 +32,13 @@ def summary_of(report: ClubReport) -> str:
 
 
 def build_report(db: Database, now: datetime) -> ReportFile:
-    report = gather(db, now)
+    """One read-only transaction; the questions stream into the workbook inside it."""
+    with db.transaction() as session:
+        report = repo.club_report(session, now)
+        content = workbook_bytes(report)
     return ReportFile(
         filename=f"club-report-{now:%Y-%m-%d}.xlsx",
         title=f"Social media club report, {now:%Y-%m-%d}",
-        content=workbook_bytes(report),
+        content=content,
         summary=summary_of(report),
     )

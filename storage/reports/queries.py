@@ -7,6 +7,7 @@ dataclasses so views and the workbook never touch ORM objects.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -194,17 +195,31 @@ def questions_of(session: Session, user_id: str, limit: int) -> tuple[list[Quest
     return [_question_row(q, entries) for q in session.scalars(query)], total
 
 
-def all_questions(session: Session) -> list[QuestionRow]:
+PAGE = 2_000  # rows fetched at a time when streaming the report's questions
+
+
+def all_questions(session: Session) -> Iterator[QuestionRow]:
     """Every question put to the bot: unanswered first (oldest waiting at the top), then
-    the rest newest first."""
-    query = select(FaqQuestion).where(FaqQuestion.status != LEFT_TO_CHANNEL)
+    the rest newest first. Read in pages of plain columns, never all at once."""
     entries = _entry_questions(session)
-    rows = [_question_row(q, entries) for q in session.scalars(query)]
-    waiting = sorted((r for r in rows if r.unanswered), key=lambda r: (r.asked_at, r.id))
-    done = sorted(
-        (r for r in rows if not r.unanswered), key=lambda r: (r.asked_at, r.id), reverse=True
+    columns = (
+        FaqQuestion.id, FaqQuestion.asker, FaqQuestion.text, FaqQuestion.via,
+        FaqQuestion.status, FaqQuestion.asked_at, FaqQuestion.answered_by,
+        FaqQuestion.answered_at, FaqQuestion.entry_id,
+    )  # fmt: skip
+    waiting = (
+        select(*columns)
+        .where(FaqQuestion.status.in_(UNANSWERED))
+        .order_by(FaqQuestion.asked_at, FaqQuestion.id)
     )
-    return waiting + done
+    done = (
+        select(*columns)
+        .where(FaqQuestion.status.not_in((*UNANSWERED, LEFT_TO_CHANNEL)))
+        .order_by(FaqQuestion.asked_at.desc(), FaqQuestion.id.desc())
+    )
+    for query in (waiting, done):
+        for row in session.execute(query.execution_options(yield_per=PAGE)):
+            yield QuestionRow(*row[:8], faq_entry=entries.get(row[8]) if row[8] else None)
 
 
 def question_counts(session: Session) -> QuestionCounts:
@@ -364,7 +379,10 @@ def kudos_rows(session: Session) -> list[KudosRow]:
 class ClubReport:
     generated_at: datetime
     names: dict[str, str]
-    questions: list[QuestionRow]
+    # Every question, read again (in pages) each time it is called: only inside the
+    # transaction the report was gathered in.
+    questions: Callable[[], Iterator[QuestionRow]]
+    question_counts: QuestionCounts
     question_states: dict[str, int]
     faq_usage: list[FaqUsageRow]
     requests_waiting: list[WaitingRequestRow]
@@ -382,7 +400,8 @@ def club_report(session: Session, now: datetime) -> ClubReport:
     return ClubReport(
         generated_at=now,
         names=display_names(session),
-        questions=all_questions(session),
+        questions=lambda: all_questions(session),
+        question_counts=question_counts(session),
         question_states=question_status_counts(session),
         faq_usage=faq_usage(session),
         requests_waiting=requests_waiting(session),
