@@ -13,6 +13,7 @@ from bot.campaigns.rules import Audience, key_message_lines
 from bot.content import campaigns as say
 from bot.content import escape_mrkdwn, plural
 from bot.content.path import PATH_STEPS
+from handlers import blocks as kit
 from handlers import ids
 
 Block = dict[str, Any]
@@ -27,20 +28,7 @@ AUDIENCE_LABELS = {
 }
 
 
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_MAX]}}
 
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_MAX]}]}
-
-
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
-    button: Block = {"type": "button", "text": {"type": "plain_text", "text": text},
-                     "action_id": action_id, "value": value}
-    if style:
-        button["style"] = style
-    return button
 
 
 def _plain(text: str) -> Block:
@@ -99,8 +87,8 @@ def campaign_modal(form: Form) -> Block:
     if form.step:
         step_select["initial_option"] = next(o for o in step_options if o["value"] == form.step)
     blocks: list[Block] = [
-        _context(f"Times are in *{escape_mrkdwn(form.tz)}*. Invitations go out within each "
-                 "person's working hours; those who join hear from me when the embargo lifts."),
+        kit.context(f"Times are in *{escape_mrkdwn(form.tz)}*. Invitations go out within each "
+                    "person's working hours; those who join hear from me when the embargo lifts."),
         _text_input("title", "Title", form.title, max_length=150),
         _text_input("brief", "What is launching", form.brief, multiline=True, optional=True,
                     hint="A short brief; Slack formatting (*bold*, links) works."),
@@ -145,19 +133,19 @@ def campaign_modal(form: Form) -> Block:
 def brief_blocks(snap: CampaignSnap) -> list[Block]:
     blocks: list[Block] = []
     if snap.brief:
-        blocks.append(_section(f"*What's launching*\n{say.brief_mrkdwn(snap.brief)}"))
+        blocks.append(kit.section(f"*What's launching*\n{say.brief_mrkdwn(snap.brief)}"))
     messages = key_message_lines(snap.key_messages)
     if messages:
-        blocks.append(_section(f"*Key messages*\n{say.bullet_lines(messages)}"))
+        blocks.append(kit.section(f"*Key messages*\n{say.bullet_lines(messages)}"))
     extras = []
     if snap.links.strip():
         extras.append(f"*Links to share*\n{escape_mrkdwn(snap.links.strip())}")
     if snap.hashtags.strip():
         extras.append(f"*Hashtags* {escape_mrkdwn(snap.hashtags.strip())}")
     if extras:
-        blocks.append(_section("\n".join(extras)))
+        blocks.append(kit.section("\n".join(extras)))
     disclosure = snap.disclosure.strip() or say.DISCLOSURE_DEFAULT
-    blocks.append(_context(f":memo: {escape_mrkdwn(disclosure)}  {say.DAY_GUIDELINES}"))
+    blocks.append(kit.context(f":memo: {escape_mrkdwn(disclosure)}  {say.DAY_GUIDELINES}"))
     return blocks
 
 
@@ -165,22 +153,22 @@ def invitation(snap: CampaignSnap, now: datetime) -> tuple[str, list[Block]]:
     launch = say.slack_time(snap.launch_at, snap.tz)
     intro = say.invitation_intro(snap.title, launch, snap.launched(now))
     value = str(snap.id)
-    blocks = [_section(intro), *brief_blocks(snap), {
+    blocks = [kit.section(intro), *brief_blocks(snap), {
         "type": "actions", "block_id": f"campaign_invite_{snap.id}",
         "elements": [
-            _button("I'm in", ids.CAMPAIGN_JOIN, value, "primary"),
-            _button("Not this time", ids.CAMPAIGN_DECLINE, value),
-            _button("No more campaign invites", ids.CAMPAIGN_INVITES_OFF, value),
+            kit.button("I'm in", ids.CAMPAIGN_JOIN, value, "primary"),
+            kit.button("Not this time", ids.CAMPAIGN_DECLINE, value),
+            kit.button("No more campaign invites", ids.CAMPAIGN_INVITES_OFF, value),
         ],
     }]
     return f"The club is helping launch {snap.title}: are you in?", blocks
 
 
 def golive(snap: CampaignSnap) -> tuple[str, list[Block]]:
-    blocks = [_section(say.golive_intro(snap.title)), *brief_blocks(snap), {
+    blocks = [kit.section(say.golive_intro(snap.title)), *brief_blocks(snap), {
         "type": "actions", "block_id": f"campaign_golive_{snap.id}",
-        "elements": [_button("I posted", ids.CAMPAIGN_POSTED, str(snap.id), "primary")],
-    }, _context(f"Or type `/club campaign post {snap.id} <link>`.")]
+        "elements": [kit.button("I posted", ids.CAMPAIGN_POSTED, str(snap.id), "primary")],
+    }, kit.context(f"Or type `/club campaign post {snap.id} <link>`.")]
     return f"The embargo on {snap.title} has lifted: you can post now.", blocks
 
 
@@ -193,7 +181,7 @@ def post_modal(snap: CampaignSnap) -> Block:
         "close": _plain("Cancel"),
         "private_metadata": json.dumps({"campaign_id": snap.id}),
         "blocks": [
-            _section(f"The link to what you published for {say.title(snap.title)}."),
+            kit.section(f"The link to what you published for {say.title(snap.title)}."),
             _text_input("link", "Link", "", max_length=1000,
                         hint="LinkedIn, X, Mastodon, Bluesky, YouTube, a blog or the internal "
                         "platform."),
@@ -221,22 +209,22 @@ _ANSWERS = {"in": ":white_check_mark: You're in.", "out": "You said not this tim
 def listing(listed: list[Listed], now: datetime) -> tuple[str, list[Block]]:
     if not listed:
         return ("No campaigns are open or coming up right now.",
-                [_section("No campaigns are open or coming up right now. When the club "
-                          "helps with a launch, you'll find it here.")])
-    blocks: list[Block] = [_section("*Open and upcoming campaigns*")]
+                [kit.section("No campaigns are open or coming up right now. When the club "
+                             "helps with a launch, you'll find it here.")])
+    blocks: list[Block] = [kit.section("*Open and upcoming campaigns*")]
     for item in listed[:LISTED_MAX]:
         snap = item.snap
         state = "live now" if snap.launched(now) else "under embargo"
         line = f"{say.title(snap.title)} (campaign {snap.id}, {state})\n{when(snap)}"
         if item.answer:
             line += f"\n{_ANSWERS[item.answer]}"
-        blocks.append(_section(line))
+        blocks.append(kit.section(line))
         blocks.append({"type": "actions", "block_id": f"campaign_list_{snap.id}", "elements": [
-            _button("I'm in", ids.CAMPAIGN_JOIN, str(snap.id), "primary"),
-            _button("Not this time", ids.CAMPAIGN_DECLINE, str(snap.id)),
+            kit.button("I'm in", ids.CAMPAIGN_JOIN, str(snap.id), "primary"),
+            kit.button("Not this time", ids.CAMPAIGN_DECLINE, str(snap.id)),
         ]})
     if len(listed) > LISTED_MAX:
-        blocks.append(_context(f"And {len(listed) - LISTED_MAX} more."))
+        blocks.append(kit.context(f"And {len(listed) - LISTED_MAX} more."))
     return f"{plural(len(listed), 'open or upcoming campaign')}.", blocks
 
 
@@ -258,18 +246,19 @@ def figures_text(fig: Figures) -> str:
 
 def status(figures: list[Figures]) -> tuple[str, list[Block]]:
     if not figures:
-        return "No campaigns yet.", [_section("No campaigns yet. `/club campaign new` starts one.")]
-    blocks = [_section(figures_text(fig)) for fig in figures]
+        empty = "No campaigns yet. `/club campaign new` starts one."
+        return "No campaigns yet.", [kit.section(empty)]
+    blocks = [kit.section(figures_text(fig)) for fig in figures]
     return "Campaign status", blocks
 
 
 def cancel_question(snap: CampaignSnap) -> tuple[str, list[Block]]:
     text = f"Cancel {say.title(snap.title)} (campaign {snap.id})? Everyone who joined is told."
-    return text, [_section(text), {
+    return text, [kit.section(text), {
         "type": "actions", "block_id": f"campaign_cancel_{snap.id}",
         "elements": [
-            _button("Yes, cancel it", ids.CAMPAIGN_CANCEL_CONFIRM, str(snap.id), "danger"),
-            _button("Keep it", ids.CAMPAIGN_CANCEL_KEEP, str(snap.id)),
+            kit.button("Yes, cancel it", ids.CAMPAIGN_CANCEL_CONFIRM, str(snap.id), "danger"),
+            kit.button("Keep it", ids.CAMPAIGN_CANCEL_KEEP, str(snap.id)),
         ],
     }]
 

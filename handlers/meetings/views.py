@@ -12,6 +12,7 @@ from bot.meetings.offsets import format_offset, format_offsets
 from bot.meetings.planning import MeetingSnapshot
 from bot.meetings.recurrence import Repeat, describe, format_long_date, wall_time_notes
 from bot.meetings.timing import slack_date_token
+from handlers import blocks as kit
 from handlers import ids
 
 Block = dict[str, Any]
@@ -27,24 +28,7 @@ REPEAT_LABELS = {
 }
 
 
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_MAX]}}
 
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_MAX]}]}
-
-
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
-    button: Block = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text},
-        "action_id": action_id,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
 
 
 def _title(snap: MeetingSnapshot) -> str:
@@ -98,16 +82,16 @@ def announcement(snap: MeetingSnapshot) -> tuple[str, list[Block]]:
     head = f":calendar: *{_title(snap)}*  (meeting {snap.id})"
     if not snap.active:
         text = f"Cancelled: {_title(snap)}"
-        return text, [_section(f"~{head}~\n:x: This meeting was cancelled.")]
+        return text, [kit.section(f"~{head}~\n:x: This meeting was cancelled.")]
     lines = [head, f"*When:* {when_text(snap)}"]
     if snap.location:
         lines.append(f"*Where:* {escape_mrkdwn(snap.location)}")
     if snap.agenda:
         lines.append(f"*Agenda:* {escape_mrkdwn(snap.agenda)}")
-    blocks: list[Block] = [_section("\n".join(lines))]
+    blocks: list[Block] = [kit.section("\n".join(lines))]
     notices = _notices(snap)
     if notices:
-        blocks.append(_section("\n".join(notices)))
+        blocks.append(kit.section("\n".join(notices)))
     going, maybe, cant = (snap.counts.get(k, 0) for k in ("going", "maybe", "no"))
     tally = f"*{going}* going · *{maybe}* maybe · *{cant}* can't"
     if snap.recurrence.is_recurring and snap.next_at is not None:
@@ -115,19 +99,19 @@ def announcement(snap: MeetingSnapshot) -> tuple[str, list[Block]]:
         tally = f"For {slack_date_token(snap.next_at, snap.recurrence.tz)}: {tally}"
     if snap.going:
         tally += f"\nGoing: {_people(snap.going)}"
-    blocks.append(_section(tally))
+    blocks.append(kit.section(tally))
     value = occurrence_value(snap.id, snap.next_at)
     elements = [
-        _button("Going", ids.MEETING_GOING, value, "primary"),
-        _button("Maybe", ids.MEETING_MAYBE, value),
-        _button("Can't", ids.MEETING_CANT, value),
+        kit.button("Going", ids.MEETING_GOING, value, "primary"),
+        kit.button("Maybe", ids.MEETING_MAYBE, value),
+        kit.button("Can't", ids.MEETING_CANT, value),
     ]
     if snap.recurrence.is_recurring:
         elements.append(all_future_select(snap.id))
-    elements.append(_button("Add to calendar", ids.MEETING_CALENDAR, str(snap.id)))
+    elements.append(kit.button("Add to calendar", ids.MEETING_CALENDAR, str(snap.id)))
     blocks.append({"type": "actions", "block_id": f"meeting_rsvp_{snap.id}", "elements": elements})
     organiser = f"<@{snap.organiser_id}>" if snap.organiser_id else "the club's organisers"
-    blocks.append(_context(f"Organised by {organiser} · {going} going"))
+    blocks.append(kit.context(f"Organised by {organiser} · {going} going"))
     return f"{_title(snap)}: {going} going, {maybe} maybe", blocks
 
 
@@ -149,12 +133,12 @@ def confirmation(snap: MeetingSnapshot, verb: str = "Scheduled") -> tuple[str, l
         lines += [f":clock1: {note}" for note in ahead]
     value = str(snap.id)
     blocks = [
-        _section("\n".join(lines)),
+        kit.section("\n".join(lines)),
         {
             "type": "actions",
             "elements": [
-                _button("Edit", ids.MEETING_EDIT, value),
-                _button("Cancel meeting", ids.MEETING_CANCEL, value, "danger"),
+                kit.button("Edit", ids.MEETING_EDIT, value),
+                kit.button("Cancel meeting", ids.MEETING_CANCEL, value, "danger"),
             ],
         },
     ]
@@ -163,20 +147,20 @@ def confirmation(snap: MeetingSnapshot, verb: str = "Scheduled") -> tuple[str, l
 
 def meeting_list(snaps: list[MeetingSnapshot]) -> tuple[str, list[Block]]:
     if not snaps:
-        return "No meetings are scheduled.", [_section("No meetings are scheduled yet.")]
+        return "No meetings are scheduled.", [kit.section("No meetings are scheduled yet.")]
     lines = [
         f"`{s.id}` *{_title(s)}*: {when_text(s)} in <#{s.channel_id}> · "
         f"{s.counts.get('going', 0)} going"
         for s in snaps
     ]
-    blocks = [_section("*Upcoming club meetings*")]
+    blocks = [kit.section("*Upcoming club meetings*")]
     chunk: list[str] = []
     for line in lines:
         if sum(len(x) + 1 for x in chunk) + len(line) > SECTION_MAX - 10 or len(chunk) == 20:
-            blocks.append(_section("\n".join(chunk)))
+            blocks.append(kit.section("\n".join(chunk)))
             chunk = []
         chunk.append(line)
-    blocks.append(_section("\n".join(chunk)))
+    blocks.append(kit.section("\n".join(chunk)))
     return f"{len(snaps)} upcoming meetings", blocks[:50]
 
 
@@ -195,12 +179,12 @@ def reminder_post(
     lines.append(f"{going} going so far. Answer on the announcement, or press Going below.")
     value = occurrence_value(snap.id, occurrence)
     blocks = [
-        _section("\n".join(lines)),
+        kit.section("\n".join(lines)),
         {
             "type": "actions",
             "elements": [
-                _button("Going", ids.MEETING_GOING, value, "primary"),
-                _button("Add to calendar", ids.MEETING_CALENDAR, str(snap.id)),
+                kit.button("Going", ids.MEETING_GOING, value, "primary"),
+                kit.button("Add to calendar", ids.MEETING_CALENDAR, str(snap.id)),
             ],
         },
     ]
@@ -215,10 +199,10 @@ def reminder_dm(snap: MeetingSnapshot, occurrence: datetime) -> tuple[str, list[
         f"it starts {token}.{where}"
     )
     blocks = [
-        _section(text),
+        kit.section(text),
         {
             "type": "actions",
-            "elements": [_button("Stop these reminder DMs", ids.MEETING_DMS_OFF, "off")],
+            "elements": [kit.button("Stop these reminder DMs", ids.MEETING_DMS_OFF, "off")],
         },
     ]
     return f"{_title(snap)} starts soon", blocks
@@ -237,11 +221,11 @@ def cancel_question(snap: MeetingSnapshot, going: int) -> tuple[str, list[Block]
         f"`/club meeting skip {snap.id}`. If you'd rather keep it, ignore this message."
     )
     blocks = [
-        _section(text),
+        kit.section(text),
         {
             "type": "actions",
             "elements": [
-                _button("Yes, cancel it", ids.MEETING_CANCEL_CONFIRM, str(snap.id), "danger")
+                kit.button("Yes, cancel it", ids.MEETING_CANCEL_CONFIRM, str(snap.id), "danger")
             ],
         },
     ]
@@ -431,7 +415,7 @@ def attendance_modal(snap: MeetingSnapshot, occurrence: datetime, prefill: list[
         "submit": {"type": "plain_text", "text": "Save"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            _section(f"*{_title(snap)}*, {when}. Prefilled from who said Going."),
+            kit.section(f"*{_title(snap)}*, {when}. Prefilled from who said Going."),
             _input("attendees", "People who came", element, optional=True),
         ],
     }
@@ -448,10 +432,12 @@ def attendance_prompt(
     )
     value = f"{snap.id}:{int(occurrence.timestamp())}"
     blocks = [
-        _section(text),
+        kit.section(text),
         {
             "type": "actions",
-            "elements": [_button("Mark who came", ids.MEETING_MARK_ATTENDANCE, value, "primary")],
+            "elements": [
+                kit.button("Mark who came", ids.MEETING_MARK_ATTENDANCE, value, "primary")
+            ],
         },
     ]
     return f"Who came to {_title(snap)}?", blocks

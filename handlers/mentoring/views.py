@@ -15,6 +15,7 @@ from bot.content import escape_mrkdwn
 from bot.content.mentoring import stalled_for_mentors
 from bot.content.messages import TOPIC_MAX_CHARS, TOPICS_MAX, mentor_intro, slack_date
 from bot.mentoring.messages import Checkin, Introduction, OfferNote
+from handlers import blocks as kit
 from handlers import ids
 
 Block = dict[str, Any]
@@ -32,11 +33,8 @@ def section(text: str) -> Block:
 
 
 def context(text: str) -> Block:
-    return _context(text)
+    return kit.context(text)
 
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_MAX]}]}
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -263,8 +261,8 @@ def offer_message(note: OfferNote) -> tuple[str, list[Block]]:
     text = f"<@{note.mentee_id}> would like a mentor: can you help?"
     blocks = [
         _text("\n".join(lines)),
-        _context(f"Why you: {note.reasons}"),
-        _context(
+        kit.context(f"Why you: {note.reasons}"),
+        kit.context(
             f"Please answer by {when(note.expires_at)}; after that I'll ask another mentor. "
             "Declining is completely fine."
         ),
@@ -308,9 +306,9 @@ def introduction(intro: Introduction) -> tuple[str, list[Block]]:
     text = mentor_intro(intro.mentor_id, intro.mentee_id, list(intro.topics), intro.goal)
     blocks = [_text(text)]
     if intro.preferred_times.strip():
-        blocks.append(_context(f"Preferred times: {free(intro.preferred_times, 300)}"))
+        blocks.append(kit.context(f"Preferred times: {free(intro.preferred_times, 300)}"))
     blocks.append(
-        _context(
+        kit.context(
             "Either of you can end the pairing any time with `/club mentor end`; "
             "I'll check in with you in a week."
         )
@@ -365,7 +363,7 @@ def lines_to_blocks(title: str, lines: Sequence[str]) -> list[Block]:
 
 def round_preview_blocks(round_id: int, lines: Sequence[str], summary: str) -> list[Block]:
     blocks = lines_to_blocks("Pairing round preview (nothing sent yet)", lines)
-    blocks.append(_context(summary))
+    blocks.append(kit.context(summary))
     blocks.append(
         {
             "type": "actions",
