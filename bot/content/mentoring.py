@@ -25,6 +25,24 @@ def stalled_for_mentors(mentee_id: str, topics: str) -> str:
     )
 
 
+_WHY_OVER = {
+    "declined": "they declined",
+    "expired": "they didn't answer in time",
+    "full": "they have no room left",
+    "excluded": "they asked not to be contacted",
+}
+
+
+def manual_offer_over(mentor_id: str, mentee_id: str, why: str) -> str:
+    """To the organiser who chose this mentor (`/club pair`), as its answer promised."""
+    reason = _WHY_OVER.get(why, "it moved on")
+    return (
+        f"Your offer of <@{mentee_id}> to <@{mentor_id}> has ended: {reason}. I've passed "
+        "the request on to the next mentor who fits, or it waits for one; `/club pairings` "
+        "shows where it stands."
+    )
+
+
 def good_news(mentor_id: str) -> str:
     return (
         f":tada: Good news: <@{mentor_id}> will be your mentor. "

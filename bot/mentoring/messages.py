@@ -20,7 +20,12 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from bot.content.mentoring import good_news, pairing_ended_by_forget, stalled_for_mentee
+from bot.content.mentoring import (
+    good_news,
+    manual_offer_over,
+    pairing_ended_by_forget,
+    stalled_for_mentee,
+)
 from bot.delivery import deliverer, outbox
 from bot.delivery.deliverer import Job, Posted
 from storage.members.models import Member
@@ -67,6 +72,9 @@ class StaleOffer:
     # declined, expired, withdrawn, excluded (the mentor asked not to be contacted), full,
     # cancelled, accepted
     why: str
+    # An organiser's choice (`/club pair`): they hear when it ends without a pairing.
+    offered_by: str | None = None
+    offered_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,17 @@ class Said:
     def close(self, offer: StaleOffer) -> None:
         self.closed.append(offer)
         self.homes.append(offer.mentor_id)
+
+    def moved_on(self, session: Session, offer: StaleOffer, now: datetime) -> None:
+        """An offer ended without a pairing (declined, timed out, full, withdrawn on
+        `exclude me`): its DM is updated, and an organiser who chose the mentor hears."""
+        self.close(offer)
+        if offer.offered_by is None or offer.offered_by == offer.mentor_id:
+            return
+        made = _stamp(offer.offered_at or now)
+        text = manual_offer_over(offer.mentor_id, offer.mentee_id, offer.why)
+        key = f"{NOTICE}:manual:{offer.offer_id}:{made}"
+        self.dm(session, offer.offered_by, text, key, now)
 
     def stalled(
         self, session: Session, request_id: int, mentee_id: str, topics: tuple[str, ...],

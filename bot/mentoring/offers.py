@@ -183,7 +183,11 @@ def offer_waiting_to(
 
 
 def stale(offer: MentorOffer, mentee_id: str, why: str) -> StaleOffer:
-    return StaleOffer(offer.id, offer.mentor_id, mentee_id, offer.channel_id, offer.message_ts, why)
+    manual = offer.source == "manual"
+    return StaleOffer(
+        offer.id, offer.mentor_id, mentee_id, offer.channel_id, offer.message_ts, why,
+        offered_by=offer.offered_by if manual else None, offered_at=offer.offered_at,
+    )  # fmt: skip
 
 
 def pending_offer_notes(db: Database, mentor_id: str) -> list[OfferNote]:
@@ -388,7 +392,7 @@ def accept_offer(
         if repo.active_pairing_count(session, offer.mentor_id) >= capacity:
             # Two offers accepted at once by a mentor with one place left: this one moves on.
             offer.status = "full"
-            said.close(stale(offer, request.mentee_id, "full"))
+            said.moved_on(session, stale(offer, request.mentee_id, "full"), now)
             offer_next(session, request, now, timeout, said)
             return AnswerOutcome(Answer.FULL, offer.mentor_id, request.mentee_id)
         pairing = Pairing(
@@ -424,7 +428,7 @@ def decline_offer(
         if isinstance(settled, AnswerOutcome):
             return settled
         offer, request = settled
-        said.close(stale(offer, request.mentee_id, "declined"))
+        said.moved_on(session, stale(offer, request.mentee_id, "declined"), now)
         if request.status == "waiting":
             offer_next(session, request, now, timeout, said)
         log.info("offer declined offer=%s request=%s", offer.id, request.id)
@@ -466,7 +470,7 @@ def _move_on(
         request = session.get(MentorRequestRow, offer.request_id) if offer else None
         if offer is None or request is None:
             return
-        said.close(stale(offer, request.mentee_id, status))
+        said.moved_on(session, stale(offer, request.mentee_id, status), now)
         if request.status == "waiting":
             offer_next(session, request, now, timeout, said)
         log.info("offer %s offer=%s request=%s", status, offer.id, request.id)

@@ -1,6 +1,7 @@
 """Mentoring's messages on their way out through the outbox: a mentor Slack no longer
 knows is tried once per offer, organisers are told once, and the requests still move on;
-a passing error is retried and the offer lands once."""
+a passing error is retried and the offer lands once; an organiser who chose the mentor
+hears when the offer ends without a pairing."""
 
 from __future__ import annotations
 
@@ -8,9 +9,16 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.local import MEI, NINA, OLIVIA, SAM, LocalClub, Person
+from bot.local import MARCO, MEI, NINA, OLIVIA, SAM, LocalClub, Person
 from storage.delivery.models import Delivery
-from tests.wire.test_mentoring import ask, dm_messages, offers_to, sign_up
+from tests.wire.test_mentoring import (
+    ask,
+    decline,
+    dm_messages,
+    mentors_ready,
+    offers_to,
+    sign_up,
+)
 
 GHOST = Person("U0GHOST", "ghost", "Ghost Mentor", "UTC")
 
@@ -54,3 +62,24 @@ def test_an_offer_slack_refused_for_a_passing_reason_lands_once_after_a_backoff(
     assert offers_to(club, MEI) == []
     club.advance(timedelta(minutes=2), step=timedelta(seconds=10))
     assert len(offers_to(club, MEI)) == 1
+
+
+def test_an_organiser_who_paired_by_hand_hears_when_the_offer_ends_without_a_pairing(
+    club: LocalClub,
+) -> None:
+    """`/club pair` answers "I'll tell you here if they decline or don't answer": they are."""
+    mentors_ready(club)
+    ask(club, NINA, "blogging, video")
+    club.command(OLIVIA.user_id, f"pair <@{NINA.user_id}|nina> <@{MEI.user_id}|mei>")
+    decline(club, MEI)
+    club.command(OLIVIA.user_id, f"pair <@{SAM.user_id}|sam> <@{MARCO.user_id}|marco>")
+    club.advance(timedelta(hours=25), step=timedelta(minutes=30))  # MARCO never answers
+
+    def told(mentee: Person, mentor: Person) -> list[str]:
+        start = f"Your offer of <@{mentee.user_id}> to <@{mentor.user_id}> has ended"
+        return [m["text"] for m in dm_messages(club, OLIVIA) if m["text"].startswith(start)]
+
+    assert [("they declined" in text) for text in told(NINA, MEI)] == [True]
+    assert [("didn't answer in time" in text) for text in told(SAM, MARCO)] == [True]
+    # The ranked offer MARCO had for NINA, withdrawn by the organiser's choice: no notice.
+    assert told(NINA, MARCO) == []
