@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.campaigns.manage import NOT_FOUND, CampaignProblem, CampaignSnap, snapshot
+from bot.campaigns.manage import CampaignProblem, CampaignSnap, open_campaign, snapshot
 from bot.campaigns.rules import invite_due
 from storage.campaigns import queries as repo
 from storage.campaigns.models import CampaignPerson
@@ -109,13 +109,13 @@ def answer(
     """I'm in (`in`) or Not this time (`out`), from an invitation or the list; pressing
     again changes nothing, pressing the other changes the answer."""
     with db.transaction() as session:
-        row = repo.get(session, campaign_id)
-        if row is None:
-            return CampaignProblem(NOT_FOUND)
-        if row.status == repo.CANCELLED:
-            return CampaignProblem(f"“{row.title}” was cancelled, so there's nothing to join.")
-        if row.status != repo.ACTIVE or row.closes_at <= now:
-            return CampaignProblem(f"“{row.title}” has closed. Thanks all the same!")
+        row = open_campaign(
+            session, campaign_id, now,
+            cancelled="“{title}” was cancelled, so there's nothing to join.",
+            closed="“{title}” has closed. Thanks all the same!",
+        )
+        if isinstance(row, CampaignProblem):
+            return row
         person = repo.person(session, campaign_id, user_id)
         if person is None:
             members.get_or_create(session, user_id, now)

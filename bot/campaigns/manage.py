@@ -24,21 +24,11 @@ class CampaignProblem:
     message: str
 
 
-@dataclass(frozen=True)
-class CampaignSnap:
+@dataclass(frozen=True, kw_only=True)
+class CampaignSnap(Draft):
+    """A stored campaign: what its form said (Draft), and which one it is and how it stands."""
+
     id: int
-    title: str
-    brief: str
-    key_messages: str
-    links: str
-    hashtags: str
-    disclosure: str
-    launch_at: datetime
-    closes_at: datetime
-    tz: str
-    audience: Audience
-    audience_step: str | None
-    audience_topics: tuple[str, ...]
     status: str
     created_by: str | None
 
@@ -70,6 +60,21 @@ def snapshot(row: Campaign) -> CampaignSnap:
 
 
 NOT_FOUND = "I can't find that campaign. `/club campaign list` shows the open ones."
+
+
+def open_campaign(
+    session: Session, campaign_id: int, now: datetime, *, cancelled: str, closed: str
+) -> Campaign | CampaignProblem:
+    """The campaign if it is open now; otherwise what to tell the person: NOT_FOUND, or
+    `cancelled` / `closed` with the campaign's `{title}` filled in."""
+    row = repo.get(session, campaign_id)
+    if row is None:
+        return CampaignProblem(NOT_FOUND)
+    if row.status == repo.CANCELLED:
+        return CampaignProblem(cancelled.format(title=row.title))
+    if row.status != repo.ACTIVE or row.closes_at <= now:
+        return CampaignProblem(closed.format(title=row.title))
+    return row
 
 
 def _apply(row: Campaign, draft: Draft) -> None:
@@ -128,11 +133,10 @@ def update(
     db: Database, campaign_id: int, draft: Draft, now: datetime
 ) -> Updated | CampaignProblem:
     with db.transaction() as session:
-        row = repo.get(session, campaign_id)
-        if row is None:
-            return CampaignProblem(NOT_FOUND)
-        if row.status != repo.ACTIVE or row.closes_at <= now:
-            return CampaignProblem(f"“{row.title}” is no longer open; nothing changed.")
+        no_longer = "“{title}” is no longer open; nothing changed."
+        row = open_campaign(session, campaign_id, now, cancelled=no_longer, closed=no_longer)
+        if isinstance(row, CampaignProblem):
+            return row
         before = row.launch_at
         _apply(row, draft)
         row.updated_at = now
@@ -152,13 +156,13 @@ def update(
 def cancel(db: Database, campaign_id: int, now: datetime) -> Updated | CampaignProblem:
     """Call it off; those who joined are told."""
     with db.transaction() as session:
-        row = repo.get(session, campaign_id)
-        if row is None:
-            return CampaignProblem(NOT_FOUND)
-        if row.status == repo.CANCELLED:
-            return CampaignProblem(f"“{row.title}” was already cancelled; nothing changed.")
-        if row.status != repo.ACTIVE or row.closes_at <= now:
-            return CampaignProblem(f"“{row.title}” has closed; it can't be cancelled now.")
+        row = open_campaign(
+            session, campaign_id, now,
+            cancelled="“{title}” was already cancelled; nothing changed.",
+            closed="“{title}” has closed; it can't be cancelled now.",
+        )
+        if isinstance(row, CampaignProblem):
+            return row
         row.status = repo.CANCELLED
         row.updated_at = now
         repo.skip_campaign_invites(session, campaign_id)

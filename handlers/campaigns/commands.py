@@ -7,7 +7,7 @@ import logging
 import re
 
 from bot.campaigns import invitations, manage
-from bot.campaigns.manage import CampaignProblem
+from bot.campaigns.manage import CampaignProblem, CampaignSnap
 from bot.content import campaigns as say
 from bot.content.roles import people
 from bot.deps import Deps
@@ -94,24 +94,27 @@ def _new(call: CommandCall) -> None:
     forms.open_form(call.deps, call.client, call.trigger_id, call.user_id)
 
 
-def _edit(call: CommandCall) -> None:
-    campaign_id = _campaign_id(call, "edit")
+def _editable(call: CommandCall, verb: str) -> CampaignSnap | None:
+    """The campaign the command names, if it may still change; else the person is told why."""
+    campaign_id = _campaign_id(call, verb)
     if campaign_id is None:
-        return
+        return None
     found = manage.editable(call.deps.db, campaign_id, call.deps.clock.now())
     if isinstance(found, CampaignProblem):
         _say(call, found.message)
-        return
-    forms.open_form(call.deps, call.client, call.trigger_id, call.user_id, found)
+        return None
+    return found
+
+
+def _edit(call: CommandCall) -> None:
+    found = _editable(call, "edit")
+    if found is not None:
+        forms.open_form(call.deps, call.client, call.trigger_id, call.user_id, found)
 
 
 def _cancel(call: CommandCall) -> None:
-    campaign_id = _campaign_id(call, "cancel")
-    if campaign_id is None:
-        return
-    found = manage.editable(call.deps.db, campaign_id, call.deps.clock.now())
-    if isinstance(found, CampaignProblem):
-        _say(call, found.message)
+    found = _editable(call, "cancel")
+    if found is None:
         return
     text, blocks = views.cancel_question(found)
     _say(call, text, blocks)
