@@ -21,6 +21,7 @@ from storage.faq.models import FaqEntry, FaqQuestion
 from storage.meetings.models import Attendance, Meeting, Rsvp
 from storage.members.models import Member
 from storage.mentoring.models import MentorRequestRow, Pairing
+from storage.path.models import PathStepReached
 from storage.schema import Base
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
@@ -71,6 +72,18 @@ def seed_members(db: Database, members: int, rng: random.Random) -> None:
     ])  # fmt: skip
 
 
+def seed_path(db: Database, members: int) -> None:
+    """Everyone joined; every third person also introduced themselves: all are on the path,
+    so the nudge planner considers all of them."""
+    _bulk(db, PathStepReached.__table__, [
+        {
+            "user_id": member_id(i), "step": step, "reached_at": NOW - timedelta(days=i % 60),
+            "source": "bench",
+        }
+        for i in range(members) for step in (("joined", "intro") if i % 3 == 0 else ("joined",))
+    ])  # fmt: skip
+
+
 def seed(
     db: Database,
     *,
@@ -83,6 +96,7 @@ def seed(
 ) -> None:
     rng = random.Random(seed_value)
     seed_members(db, members, rng)
+    seed_path(db, members)
     _bulk(db, FaqEntry.__table__, [
         {
             "id": e + 1, "question": f"FAQ {e}: " + " ".join(rng.choices(WORDS, k=8)),
