@@ -18,4 +18,4 @@ def move_on_offers_and_check_in(deps: Deps) -> None:
     offers.expire_due_offers(deps.db, now, timeout, said)
     mentors.offer_after_ended_pauses(deps.db, now, timeout, said)
     pairings.due_checkins(deps.db, now, said)
-    finish(deps, said)
+    finish(deps, said, deliver=False)  # the tick's last task sends what this said
