@@ -1,7 +1,9 @@
-"""Kudos: a public thank-you in the club channel, counted for milestones.
+"""Kudos: a public thank-you in the club channel, and a DM telling the person thanked.
 
 The kudos and its post commit together (the post through the outbox); a post Slack
-refuses for good takes the kudos back out of the counts.
+refuses for good takes the kudos back out of the counts. Once the post is up, the person
+thanked gets a DM saying who thanked them and for what (never before: a post Slack
+refused is no kudos), unless they asked the bot to leave them alone or turned nudges off.
 """
 
 from __future__ import annotations
@@ -15,16 +17,19 @@ from sqlalchemy.orm import Session
 
 from bot.content import escape_mrkdwn
 from bot.content.kudos import kudos_post
+from bot.content.messages import milestone_text
 from bot.delivery import deliverer, outbox
-from bot.delivery.deliverer import Job
+from bot.delivery.deliverer import Job, Posted
 from bot.deps import Deps
 from storage.db import Database
 from storage.encouragement import queries as repo
 from storage.encouragement.models import Kudos
+from storage.members.models import Member
 
 log = logging.getLogger("clubbot.kudos")
 
 PURPOSE = "encouragement.kudos"
+DM_PURPOSE = "encouragement.kudos_dm"
 
 
 class KudosResult(StrEnum):
@@ -96,6 +101,8 @@ def give_kudos(deps: Deps, giver: str, receiver: str, reason: str) -> KudosOutco
         )
     deps.deliver()  # at once, so the giver hears how it went
     sent = outbox.outcome(deps.db, key)
+    if sent is not None and sent.status == "sent":
+        deps.deliver(_dm_key(key))  # the thank-you DM the post's delivery just queued
     if sent is not None and sent.status == "failed":
         log.warning("kudos not posted giver=%s error=%s", giver, sent.error)
         return KudosOutcome(KudosResult.POST_FAILED, channel, slack_error=sent.error)
@@ -112,4 +119,36 @@ def _not_posted(session: Session, job: Job, _error: str) -> None:
         repo.count(session, repo.KUDOS_GIVEN, by=-1)
 
 
+def _dm_key(post_key: str) -> str:
+    return f"{DM_PURPOSE}:{post_key.removeprefix(PURPOSE + ':')}"
+
+
+def _tell_the_person_thanked(session: Session, job: Job, posted: Posted) -> None:
+    """The post is up: queue the DM that says who thanked them and for what."""
+    kudos = session.get(Kudos, int(job.ref or 0))
+    if kudos is None:
+        return
+    member = session.get(Member, kudos.receiver_id)
+    if member is None or member.excluded or repo.is_opted_out(session, kudos.receiver_id):
+        return
+    total = repo.kudos_received(session, [kudos.receiver_id]).get(kudos.receiver_id, 0)
+    text = milestone_text(
+        "kudos_received",
+        user_id=kudos.receiver_id,
+        from_id=kudos.giver_id,
+        reason=kudos.reason,
+        count=total,
+    )
+    outbox.enqueue(
+        session,
+        kudos.receiver_id,
+        _dm_key(job.key),
+        outbox.Message(f"{text} (<#{posted.channel}>)", unsolicited=True),
+        now=kudos.given_at,
+        purpose=DM_PURPOSE,
+        ref=str(kudos.id),
+    )
+
+
 deliverer.on_failed(PURPOSE, _not_posted)
+deliverer.on_sent(PURPOSE, _tell_the_person_thanked)

@@ -42,7 +42,6 @@ PLAN_EVERY = timedelta(minutes=10)
 MILESTONE_WORDING: dict[str, messages.MilestoneKind] = {
     "first_helpful": "first_helpful_answer",
     "month_active": "month_active",
-    "kudos": "kudos_received",
 }
 
 TzOf = Callable[[str], str]
@@ -114,8 +113,6 @@ def load_states(
     with db.transaction() as session:
         blackout = club_facts.blackout_dates(session)
         helpful = club_facts.helpful_answers(session)
-        kudos = repo.kudos_received(session, people)
-        latest = repo.latest_kudos(session, people)
         opted_out = repo.opted_out_users(session)
         sent = repo.sent_keys(session, people)
         last_sent = repo.last_nudge_at(session, people)
@@ -141,13 +138,11 @@ def load_states(
                     steps_done=frozenset(steps),
                     step_reached_at=steps,
                     helpful_answers=helpful.get(user_id, 0),
-                    kudos_received=kudos.get(user_id, 0),
                     opted_out=user_id in opted_out,
                     excluded=member.excluded,
                     sent_keys=frozenset(sent.get(user_id, set())),
                     last_nudge_at=last_sent.get(user_id),
                     waiting_requests=tuple(waiting.get(user_id, ())),
-                    latest_kudos=latest.get(user_id),
                 )
             )
     return states, blackout
@@ -165,13 +160,9 @@ def wording(nudge: Nudge) -> str:
             step(details["step"]), step(upcoming) if upcoming else None, int(details["steps_done"])
         )
     if nudge.kind is NudgeKind.MILESTONE:
-        kind = MILESTONE_WORDING[details["milestone"]]
-        if kind == "kudos_received":
-            who = {k: details[k] for k in ("from_id", "reason") if k in details}
-            return messages.milestone_text(
-                kind, user_id=nudge.user_id, count=details["kudos"], **who
-            )
-        return messages.milestone_text(kind, user_id=nudge.user_id)
+        return messages.milestone_text(
+            MILESTONE_WORDING[details["milestone"]], user_id=nudge.user_id
+        )
     if nudge.kind is NudgeKind.INACTIVE:
         upcoming = details.get("next_step")
         return messages.inactivity_nudge(

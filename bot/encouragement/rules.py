@@ -29,8 +29,6 @@ goes out (and sets `last_nudge_at`), so nothing is ever sent twice:
   a step reached before an already congratulated one is not congratulated
   afterwards (we never step backwards along the path);
 - ``milestone:first_helpful``, ``milestone:month_active``;
-- ``kudos:<n>`` for n in 1, 5, 10, 25: only the highest threshold reached is
-  offered, lower ones are superseded;
 - ``inactive:<YYYY-MM-DD>``: the UTC date of the last activity (or of joining),
   so a new quiet spell can be nudged again;
 - ``mentor_waiting:<request id>:<YYYY-MM-DD>``: the UTC date the request was
@@ -55,7 +53,6 @@ from bot.quiet_hours import (
 )
 
 __all__ = [
-    "KUDOS_THRESHOLDS",
     "PATH_STEPS",
     "STEPS_COVERED_BY_WELCOME",
     "Nudge",
@@ -73,8 +70,6 @@ PATH_STEPS: tuple[str, ...] = step_keys()
 
 STEPS_COVERED_BY_WELCOME: frozenset[str] = frozenset({"joined"})
 """Steps the welcome message already celebrates; they never produce a step nudge."""
-
-KUDOS_THRESHOLDS: tuple[int, ...] = (1, 5, 10, 25)
 
 MONTH = timedelta(days=30)
 _EMPTY: Mapping[str, str] = MappingProxyType({})
@@ -98,15 +93,12 @@ class PersonState:
     steps_done: frozenset[str]
     step_reached_at: Mapping[str, datetime]
     helpful_answers: int
-    kudos_received: int
     opted_out: bool
     excluded: bool
     sent_keys: frozenset[str]
     last_nudge_at: datetime | None
     waiting_requests: tuple[tuple[int, datetime], ...] = ()
     """For mentors: (request id, offered at) for requests waiting on their answer."""
-    latest_kudos: tuple[str, str] | None = None
-    """The most recent kudos received: (giver, reason), so its DM says who and what for."""
 
 
 @dataclass(frozen=True)
@@ -235,7 +227,8 @@ def _milestone(person: PersonState, key: str, reason: str, details: dict[str, st
 
 
 def _milestone_nudges(person: PersonState, now: datetime) -> list[Nudge]:
-    """First helpful answer > kudos (highest threshold only) > a month active."""
+    """First helpful answer > a month active. (Each kudos gets its own DM at once, from
+    bot.encouragement.kudos, so kudos are no milestone here.)"""
     nudges = []
     if person.helpful_answers >= 1:
         nudges.append(
@@ -244,22 +237,6 @@ def _milestone_nudges(person: PersonState, now: datetime) -> list[Nudge]:
                 "milestone:first_helpful",
                 "first answer marked helpful",
                 {"milestone": "first_helpful"},
-            )
-        )
-    reached = [t for t in KUDOS_THRESHOLDS if person.kudos_received >= t]
-    if reached:
-        top = reached[-1]
-        nudges.append(
-            _milestone(
-                person,
-                f"kudos:{top}",
-                f"{top} kudos received",
-                {"milestone": "kudos", "kudos": str(top)}
-                | (
-                    {"from_id": person.latest_kudos[0], "reason": person.latest_kudos[1]}
-                    if person.latest_kudos
-                    else {}
-                ),
             )
         )
     active_recently = person.last_active_at is not None and now - person.last_active_at <= MONTH

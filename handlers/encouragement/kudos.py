@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bot.encouragement import kudos, nudges
+from bot.encouragement import kudos
 from bot.encouragement.kudos import KudosResult
 from handlers.commands import CommandCall, CommandRouter, Subcommand
-from handlers.encouragement.views.nudges import nudge_message
 from handlers.parsing import user_mentions
 from handlers.wiring import Wiring
 
@@ -45,8 +44,6 @@ def _give(call: CommandCall) -> None:
         f"(Slack said `{outcome.slack_error}`), so nothing was counted. Please try again later.",
     }[outcome.result]
     call.respond(text=text, response_type="ephemeral")
-    if outcome.result in (KudosResult.POSTED, KudosResult.QUEUED):
-        nudges.nudge_now(call.deps, nudge_message, receiver)
 
 
 def _reason(args: str) -> str:

@@ -183,16 +183,6 @@ def kudos_received(session: Session, user_ids: Iterable[str] | None = None) -> d
     return {user_id: int(n) for user_id, n in session.execute(query)}
 
 
-def latest_kudos(session: Session, user_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Each person's most recent kudos received: (giver, reason)."""
-    query = (
-        select(Kudos.receiver_id, Kudos.giver_id, Kudos.reason)
-        .where(Kudos.receiver_id.in_(list(user_ids)))
-        .order_by(Kudos.given_at, Kudos.id)
-    )
-    return {receiver: (giver, reason) for receiver, giver, reason in session.execute(query)}
-
-
 def kudos_given(session: Session) -> dict[str, int]:
     query = select(Kudos.giver_id, func.count(Kudos.id)).group_by(Kudos.giver_id)
     return {user_id: int(n) for user_id, n in session.execute(query)}

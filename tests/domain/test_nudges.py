@@ -36,7 +36,6 @@ def member(**changes: object) -> PersonState:
         steps_done=frozenset({"joined"}),
         step_reached_at={"joined": NOW - 20 * DAY},
         helpful_answers=0,
-        kudos_received=0,
         opted_out=False,
         excluded=False,
         sent_keys=frozenset(),
@@ -148,28 +147,9 @@ def test_first_helpful_answer_milestone() -> None:
     assert nudge.details["milestone"] == "first_helpful"
 
 
-@pytest.mark.parametrize(
-    ("kudos", "expected"),
-    [
-        (0, []),
-        (1, ["kudos:1"]),
-        (4, ["kudos:1"]),
-        (5, ["kudos:5"]),
-        (12, ["kudos:10"]),
-        (25, ["kudos:25"]),
-        (300, ["kudos:25"]),
-    ],
-)
-def test_kudos_milestones_offer_only_the_highest_threshold(kudos: int, expected: list[str]) -> None:
-    assert keys(candidate_nudges(member(kudos_received=kudos), POLICY, NOW)) == expected
-
-
-def test_kudos_lower_thresholds_are_superseded_once_the_top_one_is_sent() -> None:
-    person = member(kudos_received=12, sent_keys=frozenset({"kudos:10"}))
-    assert candidate_nudges(person, POLICY, NOW) == []
-    [nudge] = candidate_nudges(member(kudos_received=5), POLICY, NOW)
-    assert nudge.reason == "5 kudos received"
-    assert dict(nudge.details) == {"milestone": "kudos", "kudos": "5"}
+def test_kudos_are_no_milestone_they_get_their_own_dm() -> None:
+    # bot.encouragement.kudos tells the person at every kudos; a milestone would say it twice.
+    assert candidate_nudges(member(), POLICY, NOW) == []
 
 
 @pytest.mark.parametrize(
@@ -250,7 +230,6 @@ def test_priority_mentor_then_step_then_milestone_then_inactive() -> None:
         member(
             joined_at=NOW - 90 * DAY,
             last_active_at=NOW - 20 * DAY,
-            kudos_received=1,
             helpful_answers=2,
             waiting_requests=((9, NOW - 2 * DAY),),
         ),
@@ -262,14 +241,17 @@ def test_priority_mentor_then_step_then_milestone_then_inactive() -> None:
         NudgeKind.STEP_REACHED,
         NudgeKind.MILESTONE,
         NudgeKind.MILESTONE,
-        NudgeKind.MILESTONE,
         NudgeKind.INACTIVE,
     ]
-    assert keys(nudges)[2:5] == ["milestone:first_helpful", "kudos:1", "milestone:month_active"]
+    assert keys(nudges)[2:4] == ["milestone:first_helpful", "milestone:month_active"]
 
 
 def test_candidates_leave_out_sent_keys() -> None:
-    person = member(helpful_answers=1, kudos_received=1, sent_keys=frozenset({"kudos:1"}))
+    person = member(
+        helpful_answers=1,
+        joined_at=NOW - 40 * DAY,
+        sent_keys=frozenset({"milestone:month_active"}),
+    )
     assert keys(candidate_nudges(person, POLICY, NOW)) == ["milestone:first_helpful"]
 
 
@@ -282,13 +264,13 @@ def test_naive_now_is_refused() -> None:
 
 
 def test_plan_sends_the_top_candidate_and_explains_the_rest() -> None:
-    person = member(helpful_answers=1, kudos_received=5)
+    person = member(helpful_answers=1, joined_at=NOW - 40 * DAY)
     sent, skipped = plan(person)
     assert keys(sent) == ["milestone:first_helpful"]
     assert skipped == [
         Skip(
             "U1",
-            "kudos:5",
+            "milestone:month_active",
             "one nudge per run: milestone:first_helpful goes first",
             datetime(2026, 3, 10, 10, 0, tzinfo=UTC),
         )
@@ -309,8 +291,7 @@ def test_plan_people_with_nothing_earned_get_no_rows() -> None:
 def test_plan_already_sent_explains_the_silence_once() -> None:
     person = member(
         helpful_answers=1,
-        kudos_received=1,
-        sent_keys=frozenset({"milestone:first_helpful", "kudos:1"}),
+        sent_keys=frozenset({"milestone:first_helpful"}),
     )
     assert plan(person) == ([], [Skip("U1", "milestone:first_helpful", "already sent")])
 

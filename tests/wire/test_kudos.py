@@ -1,4 +1,4 @@
-"""`/club kudos @someone for ...`: thanked in the club channel, counted."""
+"""`/club kudos @someone for ...`: thanked in the club channel, counted, and told by DM."""
 
 from __future__ import annotations
 
@@ -33,15 +33,55 @@ def test_kudos_are_posted_in_the_club_channel_and_counted(club: LocalClub) -> No
     )
     said = [call.args["text"] for call in club.emulator.calls_to("response_url")]
     assert any("Thanks posted in <#C0CLUB>" in text for text in said)
-    (milestone,) = [m for m in club.replies(club.dm_channel(MARCO.user_id))]
-    # Rome, 11:00: a milestone nudge at once, saying who thanked him and for what.
+    (told,) = club.replies(club.dm_channel(MARCO.user_id))
+    # At once, saying who thanked him, for what and where.
     assert f"<@{NINA.user_id}> sends you kudos for the &lt;!channel&gt; &amp; tips!" in (
-        milestone["text"]
+        told["text"]
     )  # escaped: no ping
+    assert "(<#C0CLUB>)" in told["text"]
     counts = kudos.kudos_counts(club.bot.deps.db)
     assert counts.received == {MARCO.user_id: 1}
     assert counts.given == {NINA.user_id: 1}
     assert counts.total_ever == 1
+
+
+def kudos_dms(club: LocalClub, user: str) -> list[dict[str, object]]:
+    return [m for m in club.replies(club.dm_channel(user)) if "sends you kudos" in m["text"]]
+
+
+def test_every_kudos_tells_the_person_thanked_at_once_with_the_tally(club: LocalClub) -> None:
+    club.command(NINA.user_id, f"kudos <@{MARCO.user_id}|marco> for the tour")
+    club.advance(timedelta(hours=12))  # Rome, 23:00: a colleague's thanks is no nudge
+    club.command(SAM.user_id, f"kudos <@{MARCO.user_id}|marco> for the photos")
+    club.command(SAM.user_id, f"kudos <@{MARCO.user_id}|marco> for the photos")  # said twice
+    first, second, third = (str(m["text"]) for m in kudos_dms(club, MARCO.user_id))
+    assert f"<@{NINA.user_id}> sends you kudos for the tour!" in first
+    assert "That's" not in first
+    assert f"<@{SAM.user_id}> sends you kudos for the photos! That's 2 kudos" in second
+    assert "That's 3 kudos" in third
+    # One DM per kudos, never a second one from the nudges later.
+    club.advance(timedelta(days=8), step=timedelta(hours=1))
+    assert len(kudos_dms(club, MARCO.user_id)) == 3
+
+
+def test_nudges_off_means_no_kudos_dm_but_the_kudos_still_counts(club: LocalClub) -> None:
+    club.command(MARCO.user_id, "nudges off")
+    club.command(NINA.user_id, f"kudos <@{MARCO.user_id}|marco> for the tour")
+    assert len(kudos_posts(club)) == 1
+    assert kudos_dms(club, MARCO.user_id) == []
+    assert kudos.kudos_counts(club.bot.deps.db).received == {MARCO.user_id: 1}
+
+
+def test_a_kudos_dm_slack_refuses_once_is_sent_later_exactly_once(club: LocalClub) -> None:
+    club.command(NINA.user_id, f"kudos <@{MARCO.user_id}|marco> for the tour")  # warm up
+    club.emulator.fail_next("chat.postMessage", "internal_error")  # the post passes first
+    club.command(SAM.user_id, f"kudos <@{MARCO.user_id}|marco> for the photos")
+    club.advance(timedelta(minutes=2))
+    assert len(kudos_posts(club)) == 2
+    assert len(kudos_dms(club, MARCO.user_id)) == 2
+    club.advance(timedelta(minutes=30))
+    assert len(kudos_dms(club, MARCO.user_id)) == 2
+    assert kudos.kudos_counts(club.bot.deps.db).total_ever == 2
 
 
 def test_self_kudos_are_refused(club: LocalClub) -> None:
@@ -76,6 +116,7 @@ def test_when_slack_refuses_the_post_nothing_is_counted(club: LocalClub) -> None
     club.command(NINA.user_id, f"kudos <@{MARCO.user_id}|marco> for the tour")
     assert "Slack said `not_in_channel`" in club.last_reply()["text"]
     assert kudos_rows(club) == 0
+    assert club.replies(club.dm_channel(MARCO.user_id)) == []  # no thanks that nobody saw
     assert kudos.kudos_counts(club.bot.deps.db).total_ever == 0
 
 
@@ -98,11 +139,13 @@ def test_a_busy_slack_posts_the_kudos_a_little_later_and_counts_it_once(club: Lo
     said = [call.args["text"] for call in club.emulator.calls_to("response_url")]
     assert any("your thanks will appear in <#C0CLUB> shortly" in text for text in said)
     assert kudos_posts(club) == []
+    assert club.replies(club.dm_channel(MARCO.user_id)) == []  # not before the post is up
     club.advance(timedelta(minutes=1))
     assert len(kudos_posts(club)) == 1
     club.advance(timedelta(minutes=10))
     assert len(kudos_posts(club)) == 1
     assert kudos.kudos_counts(club.bot.deps.db).total_ever == 1
+    assert len(kudos_dms(club, MARCO.user_id)) == 1
 
 
 def test_an_excluded_colleague_is_thanked_by_name_without_a_ping(club: LocalClub) -> None:

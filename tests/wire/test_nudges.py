@@ -146,7 +146,9 @@ def test_a_quiet_member_gets_one_gentle_nudge_per_quiet_spell(club: LocalClub) -
     assert len(nudges_to(club, PRIYA.user_id)) == 1
 
 
-def test_kudos_a_month_active_and_a_helpful_answer_are_milestones(club: LocalClub) -> None:
+def test_a_month_active_and_a_helpful_answer_are_milestones_and_kudos_are_told_apart(
+    club: LocalClub,
+) -> None:
     assert club.db is not None
     now = club.clock.now()
     reach(club, MARCO.user_id, "joined", at=now - timedelta(days=40))
@@ -163,8 +165,12 @@ def test_kudos_a_month_active_and_a_helpful_answer_are_milestones(club: LocalClu
     club.advance(timedelta(days=15), step=timedelta(hours=1))
     texts = [n["text"] for n in nudges_to(club, MARCO.user_id)]
     assert "your answer just helped a colleague" in texts[0]
-    assert "<@U0NINA> sends you kudos for the tour!" in texts[1]  # who, and what for
-    assert "part of the club for a month" in texts[2]
+    assert "part of the club for a month" in texts[1]  # the cap: a week later
+    assert not any("kudos" in text for text in texts)
+    # The kudos had its own DM at once (who, and what for), not a nudge under the cap.
+    kudos_dms = [m["text"] for m in club.replies(club.dm_channel(MARCO.user_id))
+                 if "sends you kudos" in m["text"]]
+    assert kudos_dms == [":raised_hands: <@U0MARCO>, <@U0NINA> sends you kudos for the tour! (<#C0CLUB>)"]
 
 
 def test_mentors_are_reminded_of_a_request_waiting_on_them(club: LocalClub) -> None:
