@@ -170,7 +170,9 @@ def test_a_month_active_and_a_helpful_answer_are_milestones_and_kudos_are_told_a
     # The kudos had its own DM at once (who, and what for), not a nudge under the cap.
     kudos_dms = [m["text"] for m in club.replies(club.dm_channel(MARCO.user_id))
                  if "sends you kudos" in m["text"]]
-    assert kudos_dms == [":raised_hands: <@U0MARCO>, <@U0NINA> sends you kudos for the tour! (<#C0CLUB>)"]
+    assert kudos_dms == [
+        ":raised_hands: <@U0MARCO>, <@U0NINA> sends you kudos for the tour! (<#C0CLUB>)"
+    ]
 
 
 def test_mentors_are_reminded_of_a_request_waiting_on_them(club: LocalClub) -> None:
