@@ -113,6 +113,8 @@ def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -
     deps = faq_manage.deps_from(context)
     text = faq.question_text(unescape_slack(event.get("text") or ""))
     in_dm = event["channel"].startswith("D")
+    if event["channel"] == deps.settings.club_channel:
+        events.touch_member(deps.db, event["user"], deps.clock.now(), in_club_channel=True)
     if in_dm and small_talk(text) is not None:
         return  # message.im brings the same words and replies; small talk keeps no claim
     # In a DM, reply as message.im would (Slack sends both events; the first one wins).

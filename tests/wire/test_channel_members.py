@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.encouragement.rules import next_step
-from bot.local import CLUB, NINA, OLIVIA, PEOPLE, LocalClub
+from bot.local import CLUB, MARCO, NINA, OLIVIA, PEOPLE, PRIYA, SAM, LocalClub
 from schedules.encouragement import mark_channel_members_joined
 from storage.path import queries as progress
 
@@ -37,3 +37,22 @@ def test_a_failed_read_of_the_channel_is_logged_and_changes_nothing(club: LocalC
     assert mark_channel_members_joined(club.bot.deps) == 0
     assert "joined" not in steps(club, OLIVIA.user_id)
     club.emulator.clear_calls()
+
+
+def test_after_a_failed_read_people_have_joined_on_first_sight(club: LocalClub) -> None:
+    club.emulator.fail_next("conversations.members", "ratelimited", status=429, times=5)
+    assert mark_channel_members_joined(club.bot.deps) == 0
+    # A thread reply, a mention and a command in the club channel each show they are in it.
+    club.say(NINA.user_id, "Good morning, club!", channel=CLUB.channel_id, ts="1700000000.000100")
+    club.say(OLIVIA.user_id, "Morning!", channel=CLUB.channel_id,
+             thread_ts="1700000000.000100")
+    club.mention(SAM.user_id, "where are the guidelines?")
+    club.command(MARCO.user_id, "help", channel=CLUB.channel_id)
+    for person in (NINA, OLIVIA, SAM, MARCO):
+        assert "joined" in steps(club, person.user_id), person.name
+        assert next_step(steps(club, person.user_id)) != "joined"
+    # Not new, so no welcome; and a reply in a DM thread proves nothing about the channel.
+    assert not any("Welcome" in m.get("text", "") for m in club.replies())
+    dm = club.dm_channel(PRIYA.user_id)
+    club.say(PRIYA.user_id, "thanks", channel=dm, thread_ts="1700000000.000200")
+    assert "joined" not in steps(club, PRIYA.user_id)
