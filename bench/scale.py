@@ -414,7 +414,7 @@ def main() -> int:
           f"n={len(acks)}, {failed} not acked 200)")  # fmt: skip
     print(f"DM answer p99: {percentile(answers, 0.99) * 1000:.1f} ms "
           f"(p50 {percentile(answers, 0.5) * 1000:.1f} ms, n={len(answers)})")  # fmt: skip
-    print(f"reminder DMs: {before_due} of {args.going} delivered before due "
+    print(f"reminder DMs: {before_due} of {args.going} delivered before due, "
           f"{within} more within 5 s after it ({len(reminders)} in all, latest "
           f"{max(late, default=0):.1f} s after due)")  # fmt: skip
     print(f"429s seen: {sum(limited.values())} {limited or ''}")
