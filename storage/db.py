@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -65,6 +65,14 @@ class Database:
             return True
         except Exception:
             return False
+
+    @property
+    def shareable(self) -> bool:
+        """True when another process can open this database (not an in-memory SQLite)."""
+        url = make_url(self.url)
+        if not url.drivername.startswith("sqlite"):
+            return True
+        return (url.database or "") not in ("", ":memory:") and url.query.get("mode") != "memory"
 
     @property
     def dialect(self) -> str:

@@ -31,18 +31,30 @@ def check_xlsx(data: bytes) -> None:
     """Raise SpreadsheetTooBig (or zipfile.BadZipFile for a file that is no zip) unless
     `data` is cheap to read."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise SpreadsheetTooBig(f"it holds {len(members)} parts; a spreadsheet has a few")
-        unpacked = sum(member.file_size for member in members)
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise SpreadsheetTooBig(
-                f"it unpacks to {unpacked / 1024 / 1024:.0f} MB; at most "
-                f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB can be imported"
-            )
+        members = _listed(archive)
         for member in members:
             if member.filename.endswith((".xml", ".rels")):
                 _check_xml(archive, member)
+
+
+def unpacked_bytes(data: bytes) -> int:
+    """What the file unpacks to, from the zip's directory alone (nothing is inflated);
+    raises like `check_xlsx` when the directory is already too much."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(member.file_size for member in _listed(archive))
+
+
+def _listed(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise SpreadsheetTooBig(f"it holds {len(members)} parts; a spreadsheet has a few")
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetTooBig(
+            f"it unpacks to {unpacked / 1024 / 1024:.0f} MB; at most "
+            f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB can be imported"
+        )
+    return members
 
 
 def _check_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:

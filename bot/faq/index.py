@@ -7,14 +7,18 @@ if the FAQ was never seeded (idempotent and safe with two processes: the state r
 primary key lets only one of them seed).
 
 A small FAQ is rebuilt inline, so the very next question sees an edit. A large one (a
-10 000-entry FAQ takes seconds) is rebuilt on one background thread while questions are
+10 000-entry FAQ takes seconds) is rebuilt in the background while questions are
 answered from the previous snapshot; the new one is swapped in by a single assignment,
-so a question sees either the old index or the new one, never half of each.
+so a question sees either the old index or the new one, never half of each. The
+background build runs in a child process (bot.offload) when the database can be opened
+from one: seconds of CPU-bound Python on a thread of the bot would make every DM wait
+for the interpreter (up to 1-2 s each, bench/faq_rebuild.py).
 """
 
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 import time
 import weakref
@@ -24,6 +28,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import offload
 from bot.content import load_faq_starter
 from bot.faq.calibrate import calibrated
 from bot.faq.fields import validate_entry
@@ -131,7 +136,7 @@ class FaqIndex:
                 snapshot = self._snapshot
                 if snapshot is not None and snapshot.revision == revision:
                     return
-                self._rebuild(revision)
+                self._rebuild(revision, elsewhere=True)
         except Exception:  # the old snapshot keeps answering; the next question retries
             log.exception("FAQ index rebuild failed")
 
@@ -139,38 +144,79 @@ class FaqIndex:
         with self._db.transaction() as session:
             return repo.revision(session)
 
-    def _rebuild(self, revision: int) -> Snapshot:
+    def _rebuild(self, revision: int, elsewhere: bool = False) -> Snapshot:
         with self._lock:
             snapshot = self._snapshot
             if snapshot is not None and snapshot.revision >= revision:
                 return snapshot
             started = time.perf_counter()
-            with self._db.transaction() as session:
-                snapshot = self._build(session)
+            snapshot = None
+            if elsewhere and self._db.shareable:
+                try:
+                    snapshot = self._build_elsewhere()
+                except offload.OffloadError as error:
+                    if error.started:
+                        raise
+                    log.warning("FAQ index built on a thread instead: %s", error)
+            where = "here" if snapshot is None else "in a child process"
+            if snapshot is None:
+                with self._db.transaction() as session:
+                    snapshot = self._build(session)
             self._snapshot = snapshot  # one assignment: readers see old or new, whole
-            log.info("FAQ matcher built revision=%d entries=%d texts=%d in %.0f ms",
+            log.info("FAQ matcher built %s revision=%d entries=%d texts=%d in %.0f ms", where,
                      snapshot.revision, len(snapshot.questions), snapshot.texts,
                      (time.perf_counter() - started) * 1000)
             return snapshot
 
-    def _build(self, session: Session) -> Snapshot:
+    def _load_encoder(self) -> SentenceEncoder | None:
         if not self._encoder_loaded:
             self._encoder = _encoder()
             self._encoder_loaded = True
-        revision = repo.revision(session)
-        entries = repo.all_entries(session)
-        documents = [
-            FaqDocument(
-                entry.id,
-                entry.question,
-                repo.alternatives_of(entry),
-                repo.tags_of(entry),
-            )
-            for entry in entries
-        ]
-        matcher = calibrated(FaqMatcher(documents, encoder=self._encoder))
-        return Snapshot(revision, matcher, {entry.id: entry.question for entry in entries},
-                        wordings.unhelpful_keys(session), matcher.size)
+        return self._encoder
+
+    def _build(self, session: Session) -> Snapshot:
+        return build_snapshot(session, self._load_encoder())
+
+    def _build_elsewhere(self) -> Snapshot:
+        """The snapshot built by a child process from the same database, loaded here."""
+        encoder = self._load_encoder()
+        parts = offload.run(packed_snapshot, self._db.url, encoder is not None)
+        return unpack_snapshot(parts, encoder)
+
+
+def build_snapshot(session: Session, encoder: SentenceEncoder | None) -> Snapshot:
+    revision = repo.revision(session)
+    entries = repo.all_entries(session)
+    documents = [
+        FaqDocument(entry.id, entry.question, repo.alternatives_of(entry), repo.tags_of(entry))
+        for entry in entries
+    ]
+    matcher = calibrated(FaqMatcher(documents, encoder=encoder))
+    return Snapshot(revision, matcher, {entry.id: entry.question for entry in entries},
+                    wordings.unhelpful_keys(session), matcher.size)
+
+
+def packed_snapshot(database_url: str, semantic: bool) -> tuple[bytes, ...]:
+    """In a child process: the FAQ of that database indexed, packed for the parent (the
+    snapshot's own fields first, then the matcher's parts)."""
+    encoder = _encoder() if semantic else None
+    if semantic and encoder is None:
+        raise RuntimeError("the bot embeds questions but this process cannot load the model")
+    db = Database(database_url)
+    try:
+        with db.transaction() as session:
+            snapshot = build_snapshot(session, encoder)
+    finally:
+        db.dispose()
+    head = pickle.dumps((snapshot.revision, snapshot.questions, snapshot.demoted,
+                         snapshot.texts), protocol=pickle.HIGHEST_PROTOCOL)
+    return (head, *snapshot.matcher.packed())
+
+
+def unpack_snapshot(parts: tuple[bytes, ...], encoder: SentenceEncoder | None) -> Snapshot:
+    revision, questions, demoted, texts = pickle.loads(parts[0])
+    return Snapshot(revision, FaqMatcher.unpacked(parts[1:], encoder), questions, demoted,
+                    texts)
 
 
 _INDEXES: weakref.WeakKeyDictionary[Database, FaqIndex] = weakref.WeakKeyDictionary()

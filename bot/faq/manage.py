@@ -6,12 +6,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot import offload
 from bot.faq import xlsx
 from bot.faq.fields import EntryFields, split_lines, split_tags, validate_entry
 from bot.faq.index import ensure_seeded, index_for
 from storage.db import Database
+from storage.faq import imports, wordings
 from storage.faq import queries as repo
-from storage.faq import wordings
 from storage.faq.models import FaqEntry
 
 log = logging.getLogger("clubbot.faq")
@@ -189,6 +190,15 @@ def _check_rows(raw_rows: list[xlsx.RawRow], report: ImportReport) -> list[tuple
     return checked
 
 
+# Spreadsheets that unpack to more than this are read, checked and applied in a child
+# process (bot.offload): reading costs about 0.4 s of CPU-bound Python per MB (a 5 000-row
+# file, 2.4 MB, 1 s) that on a thread of the bot would make every DM wait for the
+# interpreter. Smaller ones (up to about 500 rows, 0.1 s) are read here.
+IMPORT_INLINE_MAX_UNPACKED = 256 * 1024
+# Attempts at planning outside the write before planning inside it (the FAQ kept changing).
+PLAN_ATTEMPTS = 3
+
+
 def import_xlsx(
     db: Database,
     source: bytes | str,
@@ -204,6 +214,88 @@ def import_xlsx(
     new. `replace` removes entries the file does not list. Unchanged rows stay untouched,
     so exporting and importing again changes nothing.
     """
+    report: ImportReport | None = None
+    if isinstance(source, bytes) and db.shareable and _costly(source):
+        try:
+            report = offload.run(import_elsewhere, db.url, source, by, now, dry_run, replace)
+        except offload.OffloadError as error:
+            if error.started:
+                raise
+            log.warning("FAQ import read on a thread instead: %s", error)
+    if report is None:
+        report = _import(db, source, by, now, dry_run=dry_run, replace=replace)
+    log.info("FAQ import by=%s %s", by, report.summary())
+    if not dry_run and (report.added or report.updated or report.removed):
+        index_for(db).changed()  # a large FAQ starts rebuilding now, off the request path
+    return report
+
+
+def _costly(source: bytes) -> bool:
+    try:
+        return xlsx.unpacked_size(source) > IMPORT_INLINE_MAX_UNPACKED
+    except xlsx.SpreadsheetError:
+        return False  # refused at once, here, by reading it
+
+
+def import_elsewhere(
+    database_url: str, source: bytes, by: str | None, now: datetime, dry_run: bool,
+    replace: bool,
+) -> ImportReport:
+    """In a child process: the import, into the same database."""
+    db = Database(database_url)
+    try:
+        return _import(db, source, by, now, dry_run=dry_run, replace=replace)
+    finally:
+        db.dispose()
+
+
+@dataclass
+class _Plan:
+    """What an import changes, worked out before anything is written."""
+
+    added: list[tuple[int | None, EntryFields]] = field(default_factory=list)
+    updated: list[tuple[int, EntryFields]] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+    def count_into(self, report: ImportReport) -> ImportReport:
+        report.added, report.updated = len(self.added), len(self.updated)
+        report.removed, report.unchanged = len(self.removed), self.unchanged
+        return report
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def _plan(
+    checked: list[tuple[int | None, EntryFields]],
+    stored: dict[int, tuple[str, tuple[str, ...], str, tuple[str, ...]]],
+    replace: bool,
+) -> _Plan:
+    plan = _Plan()
+    for entry_id, fields in checked:
+        known = stored.get(entry_id) if entry_id is not None else None
+        if known is None:
+            plan.added.append((entry_id, fields))
+        elif EntryFields(*known) == fields:
+            plan.unchanged += 1
+        else:
+            assert entry_id is not None
+            plan.updated.append((entry_id, fields))
+    if replace:
+        listed = {entry_id for entry_id, _ in checked if entry_id is not None}
+        plan.removed = [entry_id for entry_id in stored if entry_id not in listed]
+    return plan
+
+
+def _import(
+    db: Database, source: bytes | str, by: str | None, now: datetime, *, dry_run: bool,
+    replace: bool,
+) -> ImportReport:
+    """Read, check and plan without holding the database; then write the plan in one short
+    transaction of a few bulk statements, if the FAQ has not changed since it was read.
+    (SQLite has one writer: a DM answered meanwhile must not wait for the reading.)"""
     report = ImportReport(dry_run=dry_run)
     try:
         raw_rows = xlsx.read_rows(source if isinstance(source, bytes) else str(source))
@@ -214,35 +306,18 @@ def import_xlsx(
     if not report.ok:
         return report
     ensure_seeded(db, now)
-    with db.transaction() as session:
-        existing = {entry.id: entry for entry in repo.all_entries(session)}
-        listed = {entry_id for entry_id, _ in checked if entry_id is not None}
-        # Rows with ids first, so new rows without one never take an id the file uses.
-        ordered = sorted(checked, key=lambda row: row[0] is None)
-        for position, (entry_id, fields) in enumerate(ordered):
-            if entry_id is None and (position == 0 or ordered[position - 1][0] is not None):
-                repo.follow_explicit_ids(session)
-            entry = existing.get(entry_id) if entry_id is not None else None
-            if entry is None:
-                report.added += 1
-                if not dry_run:
-                    repo.add_entry(session, fields, by=by, now=now, entry_id=entry_id)
-            elif fields_of(entry) == fields:
-                report.unchanged += 1
-            else:
-                report.updated += 1
-                if not dry_run:
-                    repo.update_entry(session, entry, fields, by=by, now=now)
-        repo.follow_explicit_ids(session)
-        if replace:
-            for entry_id in existing:
-                if entry_id not in listed:
-                    report.removed += 1
-                    if not dry_run:
-                        repo.remove_entry(session, entry_id)
-        if not dry_run and (report.added or report.updated or report.removed):
-            repo.bump_revision(session)
-    log.info("FAQ import by=%s %s", by, report.summary())
-    if not dry_run and (report.added or report.updated or report.removed):
-        index_for(db).changed()  # a large FAQ starts rebuilding now, off the request path
-    return report
+    for _ in range(PLAN_ATTEMPTS):
+        with db.transaction() as session:
+            seen = repo.revision(session)
+            plan = _plan(checked, repo.stored_fields(session), replace)
+        if dry_run or not plan.changes:
+            return plan.count_into(report)
+        with db.transaction() as session:
+            if imports.write_import(session, seen, plan.added, plan.updated, plan.removed,
+                                    by, now):
+                return plan.count_into(report)
+    with db.transaction() as session:  # the FAQ kept changing: read it under the lock
+        repo.bump_revision(session)
+        plan = _plan(checked, repo.stored_fields(session), replace)
+        imports.write_import(session, None, plan.added, plan.updated, plan.removed, by, now)
+    return plan.count_into(report)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from bot.edge.text import strip_controls
-from storage.spreadsheet import SpreadsheetTooBig, check_xlsx
+from storage.spreadsheet import SpreadsheetTooBig, check_xlsx, unpacked_bytes
 
 COLUMNS = ("id", "question", "alternatives", "answer", "tags")
 SHEET_TITLE = "FAQ"
@@ -64,15 +65,28 @@ def _cell_text(value: Any) -> str:
     return strip_controls(str(value))  # NUL fails on PostgreSQL; no cell means one
 
 
-def read_rows(source: bytes | str | Path) -> list[RawRow]:
-    """Rows of the first sheet under a header naming the five columns (any order)."""
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+@contextmanager
+def _refusals() -> Iterator[None]:
     try:
-        check_xlsx(data)  # before openpyxl: an 80 KB file may unpack to 60 MB
+        yield
     except SpreadsheetTooBig as error:
         raise SpreadsheetError(f"this file is too big to import: {error}") from error
     except zipfile.BadZipFile as error:
         raise SpreadsheetError("this is not an .xlsx spreadsheet") from error
+
+
+def unpacked_size(data: bytes) -> int:
+    """How much XML the file holds, read from its zip directory alone (cheap): what
+    reading it will cost. SpreadsheetError when that already rules it out."""
+    with _refusals():
+        return unpacked_bytes(data)
+
+
+def read_rows(source: bytes | str | Path) -> list[RawRow]:
+    """Rows of the first sheet under a header naming the five columns (any order)."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    with _refusals():
+        check_xlsx(data)  # before openpyxl: an 80 KB file may unpack to 60 MB
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:

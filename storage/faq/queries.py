@@ -38,6 +38,17 @@ def bump_revision(session: Session) -> None:
     )
 
 
+def bump_revision_from(session: Session, seen: int) -> bool:
+    """Bump the revision only if it is still `seen`: False when the FAQ changed since
+    (then nothing was written). Taken first in a write, it also takes SQLite's lock."""
+    result = session.execute(
+        update(FaqState)
+        .where(FaqState.id == STATE_ID, FaqState.revision == seen)
+        .values(revision=FaqState.revision + 1)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def all_entries(session: Session) -> list[FaqEntry]:
     return list(session.scalars(select(FaqEntry).order_by(FaqEntry.id)))
 
@@ -68,7 +79,15 @@ class EntryValues(Protocol):
 
 def alternatives_of(entry: FaqEntry) -> tuple[str, ...]:
     """The other phrasings, stored one a line."""
-    return tuple(line.strip() for line in (entry.alternatives or "").splitlines() if line.strip())
+    return _lines(entry.alternatives)
+
+
+def _lines(text: str | None) -> tuple[str, ...]:
+    return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
+def _tags(text: str) -> tuple[str, ...]:
+    return tuple(tag for tag in text.split(",") if tag)
 
 
 def _stored(fields: EntryValues) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
@@ -76,7 +95,7 @@ def _stored(fields: EntryValues) -> tuple[str, tuple[str, ...], str, tuple[str, 
 
 
 def tags_of(entry: FaqEntry) -> tuple[str, ...]:
-    return tuple(tag for tag in entry.tags.split(",") if tag)
+    return _tags(entry.tags)
 
 
 def add_entry(
@@ -100,6 +119,21 @@ def add_entry(
     session.add(entry)
     session.flush()
     return entry
+
+
+def stored_fields(
+    session: Session,
+) -> dict[int, tuple[str, tuple[str, ...], str, tuple[str, ...]]]:
+    """Every entry's editable fields (question, alternatives, answer, tags) by id, read
+    without loading entries: what an import compares its rows with."""
+    rows = session.execute(
+        select(FaqEntry.id, FaqEntry.question, FaqEntry.alternatives, FaqEntry.answer,
+               FaqEntry.tags)
+    )
+    return {
+        id_: (question, _lines(alternatives), answer, _tags(tags))
+        for id_, question, alternatives, answer, tags in rows
+    }
 
 
 def update_entry(

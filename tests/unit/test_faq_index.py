@@ -85,14 +85,14 @@ def test_a_large_faq_is_rebuilt_in_the_background_and_swapped_in_whole(
     first = index.current(clock.now())
     release = threading.Event()
     building = threading.Event()
-    real_build = index._build
+    real_build = index._build_elsewhere
 
-    def held_build(session: Any) -> Any:
+    def held_build() -> Any:
         building.set()
         assert release.wait(30), "the test never released the build"
-        return real_build(session)
+        return real_build()
 
-    index._build = held_build  # type: ignore[method-assign]
+    index._build_elsewhere = held_build  # type: ignore[method-assign]
     new_id = _add(db, clock, "Where can I park my bicycle?", "bike parking office")
     # The build is held, yet questions are answered at once, from the previous snapshot.
     assert index.current(clock.now()) is first
@@ -112,16 +112,16 @@ def test_edits_made_during_a_background_build_are_caught_up(
     index = FaqIndex(db, inline_max_texts=0)
     index.current(clock.now())
     release = threading.Event()
-    real_build = index._build
+    real_build = index._build_elsewhere
     builds: list[int] = []
 
-    def held_build(session: Any) -> Any:
+    def held_build() -> Any:
         assert release.wait(30)
-        snapshot = real_build(session)
+        snapshot = real_build()
         builds.append(snapshot.revision)
         return snapshot
 
-    index._build = held_build  # type: ignore[method-assign]
+    index._build_elsewhere = held_build  # type: ignore[method-assign]
     _add(db, clock, "Where can I park my bicycle?", "bike parking office")
     thread = index.rebuild_in_background()
     second = _add(db, clock, "Is there a shower for cyclists?", "cycling to work shower")

@@ -92,7 +92,7 @@ def test_words_longer_than_the_fuzzy_limit_skip_typo_tolerance() -> None:
         FaqDocument(2, f"what is {long_word}"),
     ])
     # Neither indexed nor looked up for typos (the character channel still compares it).
-    assert all(len(key) < FUZZY_MAX_LEN for key in matcher._deletion_index)
+    assert all(len(key) < FUZZY_MAX_LEN for key in matcher._deletion_rows)
     assert matcher._fuzzy(long_word[1:], None) is None
     assert matcher.rank(long_word)[0].entry_id == 2  # the word itself still matches
     assert matcher.rank("how do I strat a blgo")[0].entry_id == 1  # short typos still do
