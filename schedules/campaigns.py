@@ -9,9 +9,11 @@ The claims happen in bot.campaigns; each message is written to the shared outbox
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.campaigns import due as campaigns_due
 from bot.campaigns import embargo, invitations, roundup
 from bot.campaigns.embargo import GoLiveNote
 from bot.campaigns.invitations import InviteNote
@@ -73,3 +75,6 @@ def post_roundups(deps: Deps) -> None:
     roundup.claim_roundups(deps.db, now, write)
 
 
+def next_due(deps: Deps) -> datetime | None:
+    """When an invitation, a go-live DM or a roundup next falls due."""
+    return campaigns_due.next_due(deps.db, deps.clock.now())

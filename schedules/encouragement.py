@@ -5,10 +5,12 @@ local working day."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.encouragement import due as nudges_due
 from bot.encouragement import nudges, welcome
 from handlers.encouragement.views.nudges import nudge_message
 
@@ -55,3 +57,8 @@ def mark_channel_members_joined(deps: Deps) -> int:
     """Run once at start (`clubbot run`); a failure is logged and the bot starts anyway."""
     people = club_channel_members(deps)
     return welcome.mark_joined(deps, people) if people else 0
+
+
+def next_due(deps: Deps) -> datetime | None:
+    """When the nudge planner next could send something (the local club's clock jumps)."""
+    return nudges_due.next_due(deps.db, deps.clock.now(), nudges.policy_for(deps.settings))

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import logging
 import weakref
+from datetime import datetime, timedelta
 
 from bot.deps import Deps
+from bot.faq import due as faq_due
 from bot.faq import mentors as faq_mentors
 from bot.faq import verification
 from bot.roles import grants
@@ -58,3 +60,26 @@ def offer_weekly_review(deps: Deps) -> None:
     _reviewed[deps.db] = week
     if queued:
         log.info("weekly FAQ review offered editors=%d", queued)
+
+
+def next_due(deps: Deps) -> datetime | None:
+    """When a question is raised again, an answer shown, or the weekly review offered."""
+    now = deps.clock.now()
+    review = next_review_at(now, _reviewed.get(deps.db))
+    if deps.settings.mentors_channel is None:
+        return review
+    follow_up = faq_due.next_due(deps.db)
+    return review if follow_up is None else min(review, follow_up)
+
+
+def next_review_at(now: datetime, reviewed_week: str | None) -> datetime:
+    """The weekly review's next chance: now on a Monday from REVIEW_HOUR until it went out,
+    otherwise the coming Monday at REVIEW_HOUR (UTC)."""
+    opens = (now - timedelta(days=now.weekday() - REVIEW_WEEKDAY)).replace(
+        hour=REVIEW_HOUR, minute=0, second=0, microsecond=0
+    )
+    if now < opens:
+        return opens
+    if now.date() == opens.date() and reviewed_week != verification.week_of(now):
+        return now
+    return opens + timedelta(days=7)

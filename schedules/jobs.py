@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from bot import events
 from bot.deps import Deps
@@ -42,6 +43,19 @@ TICK_TASKS: tuple[Callable[[Deps], None], ...] = (
     delivery.deliver_outbox,
 )
 
+# When each feature's tick tasks above next have work: fn(deps) -> the earliest time
+# (at or before now: some now), or None when nothing comes due until someone acts. The
+# local club (console, tests) jumps its clock from one to the next instead of ticking
+# every minute; tests/unit/test_next_due.py checks every feature above has one.
+NEXT_DUE: tuple[Callable[[Deps], datetime | None], ...] = (
+    meeting_reminders.next_due,
+    delivery.next_due,
+    campaign_due.next_due,
+    mentoring_due.next_due,
+    faq_jobs.next_due,
+    nudges.next_due,
+)
+
 
 def bind(deps: Deps | None) -> None:
     global _deps
@@ -71,3 +85,18 @@ def run_due_work(deps: Deps) -> None:
             task(deps)
         except Exception:
             log.exception("due work failed task=%s", getattr(task, "__name__", task))
+
+
+def next_due_work(deps: Deps) -> datetime | None:
+    """The earliest time any tick task may have work; None when none has any coming."""
+    now = deps.clock.now()
+    found = []
+    for next_due in NEXT_DUE:
+        try:
+            at = next_due(deps)
+        except Exception:
+            log.exception("next due work unknown task=%s", getattr(next_due, "__module__", "?"))
+            return now  # unknown: tick as often as before
+        if at is not None:
+            found.append(at)
+    return min(found, default=None)

@@ -15,6 +15,7 @@ from bot.content import escape_mrkdwn
 from bot.delivery import outbox
 from bot.deps import Deps
 from bot.meetings import attendance, reminders
+from bot.meetings import due as meetings_due
 from bot.meetings import planning as meetings
 from bot.meetings.attendance import AttendancePromptDue
 from bot.meetings.reminders import ClaimedReminder
@@ -141,3 +142,8 @@ def redraw_stale_announcements(deps: Deps) -> None:
     """Announcements that still name someone who asked to be forgotten."""
     for meeting_id in meetings.take_stale_announcements(deps.db):
         redraw_announcement(deps, meeting_id)
+
+
+def next_due(deps: Deps) -> datetime | None:
+    """When the tasks above next have work (the local club's clock jumps to it)."""
+    return meetings_due.next_due(deps.db, deps.clock.now(), deps.settings.reminder_offsets)

@@ -7,7 +7,10 @@ previous one stopped; what they say is written to the outbox in the same transac
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.deps import Deps
+from bot.mentoring import due as mentoring_due
 from bot.mentoring import mentors, offers, pairings
 from handlers.mentoring.sending import finish, said_for
 
@@ -19,3 +22,8 @@ def move_on_offers_and_check_in(deps: Deps) -> None:
     mentors.offer_after_ended_pauses(deps.db, now, timeout, said)
     pairings.due_checkins(deps.db, now, said)
     finish(deps, said, deliver=False)  # the tick's last task sends what this said
+
+
+def next_due(deps: Deps) -> datetime | None:
+    """When an offer times out, a pause ends or a check-in falls due."""
+    return mentoring_due.next_due(deps.db)

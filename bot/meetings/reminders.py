@@ -171,40 +171,21 @@ def plan_early_dms(db: Database, now: datetime, defaults: Sequence[timedelta], s
     all land by then. Their delivery keys are those the reminder uses when it is decided
     at its time, so nobody gets two; people who answer Going later are added then.
     Returns how many batches were planned."""
-    with db.transaction() as session:
-        meeting_ids = repo.due_meeting_ids(session, now + EARLY_HORIZON)
     planned = 0
-    for meeting_id in meeting_ids:
+    for meeting_id in _meetings_within_horizon(db, now):
         with db.transaction() as session:
             meeting = session.get(Meeting, meeting_id)
-            if meeting is None or meeting.status != repo.ACTIVE:
+            if meeting is None:
                 continue
-            offsets = offsets_of(meeting, defaults)
-            if not offsets:
-                continue
-            smallest = min(offsets)
-            upcoming = reminders_between(
-                meeting_id,
-                rule_of(meeting),
-                offsets,
-                now,
-                now + EARLY_HORIZON,
-                repo.skip_dates(session, meeting_id),
-            )
-            for reminder in upcoming:
-                if reminder.offset != smallest or repo.sent_reminder(session, reminder.key):
+            for batch in _early_batches(session, meeting, now, defaults):
+                if now < batch.starts_at:
                     continue
-                if outbox.has_batch(session, reminder.key):
-                    continue  # planned on an earlier tick, or by another replica
-                recipients = _dm_recipients(session, meeting_id, reminder.occurrence_utc)
-                needed = outbox.mass_lead(session, recipients)
-                if needed is None or now < reminder.due_utc - needed:
-                    continue
+                reminder = batch.reminder
                 log.info(
                     "reminder DMs planned early key=%s people=%d lead=%s",
                     reminder.key,
-                    len(recipients),
-                    needed,
+                    len(batch.recipients),
+                    reminder.due_utc - batch.starts_at,
                 )
                 say(
                     session,
@@ -214,12 +195,70 @@ def plan_early_dms(db: Database, now: datetime, defaults: Sequence[timedelta], s
                         occurrence=reminder.occurrence_utc,
                         offset=reminder.offset,
                         is_last=True,
-                        dm_recipients=recipients,
+                        dm_recipients=batch.recipients,
                         due=reminder.due_utc,
                     ),
                 )
                 planned += 1
     return planned
+
+
+def next_early_batch_at(
+    db: Database, now: datetime, defaults: Sequence[timedelta]
+) -> datetime | None:
+    """When `plan_early_dms` next has a batch to start (at or before `now`: it has one now),
+    for the meetings whose reminders fall within its horizon; None when none does."""
+    starts = []
+    for meeting_id in _meetings_within_horizon(db, now):
+        with db.transaction() as session:
+            meeting = session.get(Meeting, meeting_id)
+            if meeting is not None:
+                starts += [b.starts_at for b in _early_batches(session, meeting, now, defaults)]
+    return min(starts, default=None)
+
+
+@dataclass(frozen=True)
+class _EarlyBatch:
+    reminder: ReminderDue
+    recipients: list[str]
+    starts_at: datetime  # the due time less the lead its size needs at Slack's rates
+
+
+def _meetings_within_horizon(db: Database, now: datetime) -> list[int]:
+    with db.transaction() as session:
+        return repo.due_meeting_ids(session, now + EARLY_HORIZON)
+
+
+def _early_batches(
+    session: Session, meeting: Meeting, now: datetime, defaults: Sequence[timedelta]
+) -> list[_EarlyBatch]:
+    """The meeting's DM reminders within the horizon that are too big for one burst and
+    not yet planned or decided."""
+    if meeting.status != repo.ACTIVE:
+        return []
+    offsets = offsets_of(meeting, defaults)
+    if not offsets:
+        return []
+    smallest = min(offsets)
+    upcoming = reminders_between(
+        meeting.id,
+        rule_of(meeting),
+        offsets,
+        now,
+        now + EARLY_HORIZON,
+        repo.skip_dates(session, meeting.id),
+    )
+    batches = []
+    for reminder in upcoming:
+        if reminder.offset != smallest or repo.sent_reminder(session, reminder.key):
+            continue
+        if outbox.has_batch(session, reminder.key):
+            continue  # planned on an earlier tick, or by another replica
+        recipients = _dm_recipients(session, meeting.id, reminder.occurrence_utc)
+        needed = outbox.mass_lead(session, recipients)
+        if needed is not None:
+            batches.append(_EarlyBatch(reminder, recipients, reminder.due_utc - needed))
+    return batches
 
 
 def _dm_recipients(session: Session, meeting_id: int, occurrence: datetime) -> list[str]:
