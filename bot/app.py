@@ -81,6 +81,7 @@ def create_app(
     deps = Deps(settings=settings, db=db, clock=clock, client=client)
     deps.outbox_sender = lambda keys: deliver_outbox(deps, keys)
     bolt = App(
+        name="clubbot",  # else Bolt walks the whole call stack (inspect.stack) for a name
         client=client,
         signing_secret=settings.signing_secret or "",
         request_verification_enabled=not settings.socket_mode,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -21,6 +22,8 @@ def _config() -> Config:
 
 
 def upgrade(database: Database, revision: str = "head") -> None:
+    if revision == "head" and current_revision(database) == _head():
+        return  # already there: no need to load every migration script (each start, each test)
     config = _config()
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -34,6 +37,12 @@ def current_revision(database: Database) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+@functools.cache
+def _head() -> str | None:
+    # The migration scripts do not change while the process runs.
+    return head_revision()
 
 
 def revision(database: Database, message: str, rev_id: str | None = None) -> None:

@@ -17,6 +17,7 @@ for the interpreter (up to 1-2 s each, bench/faq_rebuild.py).
 
 from __future__ import annotations
 
+import functools
 import logging
 import pickle
 import threading
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 from bot import offload
 from bot.content import load_faq_starter
 from bot.faq.calibrate import calibrated
-from bot.faq.fields import validate_entry
+from bot.faq.fields import EntryFields, validate_entry
 from bot.faq.match import FaqDocument, FaqMatcher
 from bot.faq.semantic import SentenceEncoder
 from storage.db import Database
@@ -55,6 +56,19 @@ class Snapshot:
     texts: int = 0  # how many texts the matcher indexes: what a rebuild costs
 
 
+@functools.cache
+def starter_fields() -> tuple[EntryFields, ...]:
+    """The starter FAQ as entry fields, validated once per process."""
+    checked = []
+    for entry in load_faq_starter():
+        fields, errors = validate_entry(
+            entry.question, entry.alternatives, entry.answer, entry.tags
+        )
+        assert fields is not None, errors  # tests/content keeps the starter valid
+        checked.append(fields)
+    return tuple(checked)
+
+
 def ensure_seeded(db: Database, now: datetime) -> bool:
     """Load the starter FAQ when the FAQ was never seeded; True when this call loaded it."""
     with db.transaction() as session:
@@ -63,12 +77,7 @@ def ensure_seeded(db: Database, now: datetime) -> bool:
     try:
         with db.transaction() as session:
             repo.mark_seeded(session, now)
-            for entry in load_faq_starter():
-                fields, errors = validate_entry(
-                    entry.question, entry.alternatives, entry.answer, entry.tags
-                )
-                assert fields is not None, errors  # tests/content keeps the starter valid
-                repo.add_entry(session, fields, by=None, now=now)
+            repo.add_entries(session, starter_fields(), by=None, now=now)
     except IntegrityError:
         return False  # another process seeded first
     log.info("starter FAQ loaded")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
 
@@ -98,14 +99,18 @@ def tags_of(entry: FaqEntry) -> tuple[str, ...]:
     return _tags(entry.tags)
 
 
-def add_entry(
-    session: Session,
-    fields: EntryValues,
-    by: str | None,
-    now: datetime,
-    entry_id: int | None = None,
+def add_entries(
+    session: Session, many: Iterable[EntryValues], by: str | None, now: datetime
+) -> None:
+    """Several new entries in one flush (the starter FAQ: one INSERT batch, not 47)."""
+    session.add_all([_new_entry(fields, by, now) for fields in many])
+    session.flush()
+
+
+def _new_entry(
+    fields: EntryValues, by: str | None, now: datetime, entry_id: int | None = None
 ) -> FaqEntry:
-    entry = FaqEntry(
+    return FaqEntry(
         id=entry_id,
         question=fields.question,
         alternatives="\n".join(fields.alternatives),
@@ -116,6 +121,16 @@ def add_entry(
         updated_at=now,
         verified_at=now,
     )
+
+
+def add_entry(
+    session: Session,
+    fields: EntryValues,
+    by: str | None,
+    now: datetime,
+    entry_id: int | None = None,
+) -> FaqEntry:
+    entry = _new_entry(fields, by, now, entry_id)
     session.add(entry)
     session.flush()
     return entry
