@@ -116,6 +116,9 @@ class BackgroundServer:
 
     def stop(self) -> None:
         self._stopping.set()
+        # Wake the select() at once instead of waiting out its timeout: every test and
+        # console session stops a server.
+        self._server.pull_trigger()
         self._thread.join(timeout=5)
 
 

@@ -12,7 +12,7 @@ def serve_in_background(
     """Start ``server.serve_forever`` in a daemon thread and return the thread."""
     # A short poll keeps stop quick; serve_forever wakes only to check for shutdown.
     thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.02}, name=name, daemon=True
+        target=server.serve_forever, kwargs={"poll_interval": 0.005}, name=name, daemon=True
     )
     thread.start()
     return thread
