@@ -13,7 +13,7 @@ from bot.roles import grants as roles
 from bot.roles.grants import RoleChange
 from bot.roles.policy import Action
 from handlers.commands import CommandCall, CommandRouter, Subcommand
-from handlers.parsing import user_mentions
+from handlers.roles.target import one_person
 from handlers.wiring import Wiring
 
 log = logging.getLogger("clubbot.roles")
@@ -33,20 +33,8 @@ def register(wire: Wiring, router: CommandRouter) -> None:
         router.add(Subcommand(name, usage, summary, run, action, group))
 
 
-def _target(call: CommandCall, verb: str) -> str | None:
-    mentioned = user_mentions(call.args)
-    if len(mentioned) != 1 or call.args.split()[1:]:
-        call.respond(
-            text=f"Tell me whom to {verb}, like `/club faq editors {verb} @person` "
-            "(one person at a time).",
-            response_type="ephemeral",
-        )
-        return None
-    return mentioned[0]
-
-
 def _add(call: CommandCall) -> None:
-    target = _target(call, "add")
+    target = one_person(call, "faq editors", "add")
     if target is None:
         return
     result = roles.add_faq_editor(call.deps.db, call.user_id, target, call.deps.clock.now())
@@ -60,7 +48,7 @@ def _add(call: CommandCall) -> None:
 
 
 def _remove(call: CommandCall) -> None:
-    target = _target(call, "remove")
+    target = one_person(call, "faq editors", "remove")
     if target is None:
         return
     result = roles.remove_faq_editor(call.deps.db, target)

@@ -6,7 +6,7 @@ from bot.roles import grants as roles
 from bot.roles.grants import RoleChange
 from bot.roles.policy import Action
 from handlers.commands import CommandCall, CommandRouter, Subcommand
-from handlers.parsing import user_mentions
+from handlers.roles.target import one_person
 from handlers.wiring import Wiring
 
 GROUP = "Administration"
@@ -45,20 +45,8 @@ def register(wire: Wiring, router: CommandRouter) -> None:
     )
 
 
-def _target(call: CommandCall, verb: str) -> str | None:
-    mentioned = user_mentions(call.args)
-    if len(mentioned) != 1:
-        call.respond(
-            text=f"Tell me whom to {verb}, like `/club organiser {verb} @person` "
-            "(one person at a time).",
-            response_type="ephemeral",
-        )
-        return None
-    return mentioned[0]
-
-
 def _add(call: CommandCall) -> None:
-    target = _target(call, "add")
+    target = one_person(call, "organiser", "add")
     if target is None:
         return
     result = roles.add_organiser(call.deps.db, call.user_id, target, call.deps.clock.now())
@@ -71,7 +59,7 @@ def _add(call: CommandCall) -> None:
 
 
 def _remove(call: CommandCall) -> None:
-    target = _target(call, "remove")
+    target = one_person(call, "organiser", "remove")
     if target is None:
         return
     result = roles.remove_organiser(call.deps.db, target)

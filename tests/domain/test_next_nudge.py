@@ -8,31 +8,12 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.encouragement.next_nudge import next_nudge_at
-from bot.encouragement.rules import NudgePolicy, PersonState, plan_nudges
+from bot.encouragement.rules import PersonState, plan_nudges
+from tests.domain.test_nudges import DAY, NOW, POLICY, member
 
-# Tuesday 2026-03-03 10:00 UTC: 11:00 in Berlin (working), 05:00 in New York (not yet).
-NOW = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
-POLICY = NudgePolicy()
-DAY = timedelta(days=1)
+# NOW is Tuesday 2026-03-03 10:00 UTC: 11:00 in Berlin, 05:00 in New York; `member` is a
+# settled member (joined 20 days ago, active yesterday), as in the rules' own tests.
 SLOT = timedelta(minutes=10)  # the planner's rhythm (PLAN_EVERY)
-
-
-def member(**changes: object) -> PersonState:
-    """A settled member: joined 20 days ago, active yesterday, nothing to celebrate."""
-    base = PersonState(
-        user_id="U1",
-        tz="Europe/Berlin",
-        joined_at=NOW - 20 * DAY,
-        last_active_at=NOW - DAY,
-        steps_done=frozenset({"joined"}),
-        step_reached_at={"joined": NOW - 20 * DAY},
-        helpful_answers=0,
-        opted_out=False,
-        excluded=False,
-        sent_keys=frozenset(),
-        last_nudge_at=None,
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def test_a_quiet_member_is_due_when_the_quiet_spell_passes_in_their_working_hours() -> None:
