@@ -25,6 +25,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bot.faq.calibrate import calibrated
 from bot.faq.match import FEATURES, Calibration, FaqDocument, FaqMatcher, Weights
@@ -166,15 +167,23 @@ def fit(
     constants: bool = True,
     weights: Weights | None = None,
     off_topic: bool = False,
+    shapes: Sequence[int] = (0,),
 ) -> None:
+    from faq_shapes import resample  # imports this module: not at the top
+
     feats, correct, in_scope, weight = [], [], [], []
     names = bots(data_dir, version)
     train = {b: read_rows(data_dir / version / "train" / f"{b}_train.csv") for b in names}
-    for bot in names:
-        docs, _ = build_documents(train[bot])
+    for bot, shape in [(b, shape) for b in names for shape in shapes]:
+        # Club-shaped FAQs too: each bot resampled to `shape` phrasings per entry (same
+        # seeds as faq_shapes.py), so the confidence is not fitted to 12-14 phrasings only.
+        rows = resample(train[bot], shape, 13 + shape) if shape else train[bot]
+        docs, _ = build_documents(rows)
         others = [q for b in names if b != bot for q, _ in train[b]] if off_topic else []
         matcher = FaqMatcher(docs, encoder=encoder, weights=weights)
         f, c, s = matcher.calibration_samples(others)
+        if not s.any():
+            continue  # one text per entry: no in-scope question to simulate
         feats.append(f)
         correct.append(c)
         in_scope.append(s)
@@ -188,7 +197,8 @@ def fit(
             w[n_own:] = 0.5 * own_out / len(others)
         weight.append(w)
         n_in = int(s.sum())
-        print(f"{bot:<14} leave-one-out top1 {c[s].mean():6.1%} over {n_in} phrasings")
+        where = f"{bot}/{shape or 'all'}" if len(shapes) > 1 else bot
+        print(f"{where:<14} leave-one-out top1 {c[s].mean():6.1%} over {n_in} phrasings")
     all_s = np.concatenate(in_scope)
     print(f"{'pooled':<14} leave-one-out top1 {np.concatenate(correct)[all_s].mean():6.1%}")
     if not constants:
@@ -221,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
         help="with --fit: other bots' training phrasings as extra out-of-scope questions",
     )
     parser.add_argument(
+        "--shapes",
+        default="0",
+        help="with --fit: phrasings per entry to resample each bot to, 0 = all (e.g. 3,5,0)",
+    )
+    parser.add_argument(
         "--weights",
         help="channel blend word,char[,semantic] (default: the shipped blend for the mode)",
     )
@@ -243,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             constants=args.fit,
             weights=weights,
             off_topic=args.off_topic,
+            shapes=tuple(int(v) for v in args.shapes.split(",")),
         )
         return 0
 
