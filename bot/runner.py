@@ -9,6 +9,7 @@ import threading
 from types import FrameType
 from urllib.error import URLError
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
@@ -77,9 +78,11 @@ class StartupError(Exception):
     """clubbot cannot start: the message says what to check, without a traceback."""
 
 
-def run(settings: Settings, host: str = "0.0.0.0") -> int:
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    db = Database(settings.database_url)
+def come_up(
+    settings: Settings, db: Database, *, paused: bool = False
+) -> tuple[ClubApp, BackgroundScheduler]:
+    """Everything before serving: safe for several replicas starting at once on one
+    database (the migrations take a lock and own the scheduler's table)."""
     try:
         migrate.upgrade(db)
     except OperationalError as error:
@@ -90,7 +93,14 @@ def run(settings: Settings, host: str = "0.0.0.0") -> int:
     club = _connect(settings, db)
     mark_channel_members_joined(club.deps)  # those already in the club channel have joined
     scheduler = build_scheduler(club.deps)
-    scheduler.start()
+    scheduler.start(paused=paused)
+    return club, scheduler
+
+
+def run(settings: Settings, host: str = "0.0.0.0") -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    db = Database(settings.database_url)
+    club, scheduler = come_up(settings, db)
     try:
         if settings.app_token:
             log.info("connecting to Slack in Socket Mode")

@@ -9,6 +9,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.deps import Deps
 from schedules import jobs
+from storage.scheduler import JOBS_TABLE
 
 # Due work is looked up in the database every second, so a reminder is never
 # more than about a second late and nothing is lost across restarts: the
@@ -20,7 +21,8 @@ def build_scheduler(deps: Deps) -> BackgroundScheduler:
     jobs.bind(deps)
     scheduler = BackgroundScheduler(
         jobstores={
-            "default": SQLAlchemyJobStore(engine=deps.db.engine, tablename="apscheduler_jobs")
+            # The migrations made this table (storage/scheduler.py): the store finds it.
+            "default": SQLAlchemyJobStore(engine=deps.db.engine, tablename=JOBS_TABLE)
         },
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
         timezone=UTC,

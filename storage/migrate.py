@@ -9,10 +9,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, text
 
 from storage.db import Database
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Any constant will do: every clubbot process on one PostgreSQL takes the same lock.
+UPGRADE_LOCK = 0x636C7562  # "club"
 
 
 def _config() -> Config:
@@ -21,11 +24,22 @@ def _config() -> Config:
     return config
 
 
+def _lock(connection: Connection) -> None:
+    """One upgrade at a time: replicas started together would otherwise both see an
+    old revision and both run its DDL. The second waits, then finds the head."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
+    elif connection.dialect.name == "sqlite":
+        # pysqlite opens no transaction before DDL by itself; take the write lock now.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def upgrade(database: Database, revision: str = "head") -> None:
     if revision == "head" and current_revision(database) == _head():
         return  # already there: no need to load every migration script (each start, each test)
     config = _config()
     with database.engine.begin() as connection:
+        _lock(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

@@ -17,6 +17,7 @@ from storage.meetings import models as meetings_models
 from storage.members.models import Member, ProcessedEvent, RoleGrant
 from storage.mentoring import models as mentoring_models
 from storage.path.models import PathStepReached
+from storage.scheduler import scheduler_jobs
 
 __all__ = [
     "Base",
@@ -44,4 +45,5 @@ __all__ = [
     "home_models",
     "meetings_models",
     "mentoring_models",
+    "scheduler_jobs",
 ]

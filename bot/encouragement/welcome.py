@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.content import messages
 from bot.delivery import outbox
 from bot.deps import Deps
@@ -84,9 +86,15 @@ def mark_joined(deps: Deps, user_ids: list[str]) -> int:
     path's first step is ticked for them, so no nudge ever asks them to join. No welcome DM:
     they are not new. How many were newly ticked."""
     now = deps.clock.now()
-    ticked = 0
-    with deps.db.transaction() as session:
-        for user_id in dict.fromkeys(user_ids):
-            ticked += bool(steps_repo.record_step(session, user_id, "joined", now))
-    log.info("club channel members marked joined count=%d newly=%d", len(user_ids), ticked)
-    return ticked
+    for _attempt in range(3):
+        ticked = 0
+        try:
+            with deps.db.transaction() as session:
+                for user_id in dict.fromkeys(user_ids):
+                    ticked += bool(steps_repo.record_step(session, user_id, "joined", now))
+        except IntegrityError:
+            # A replica starting at the same moment ticked some first: look again.
+            continue
+        log.info("club channel members marked joined count=%d newly=%d", len(user_ids), ticked)
+        return ticked
+    raise RuntimeError("could not mark the club channel's members joined")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.content import campaigns as campaign_words
@@ -40,12 +41,18 @@ def roles_for(db: Database, user_id: str, *, mentors_edit_faq: bool = False) -> 
 
 def seed_organisers(db: Database, user_ids: tuple[str, ...], now: datetime) -> list[str]:
     """Grant CLUB_ORGANISERS their role at start; returns who was new."""
-    added = []
-    with db.transaction() as session:
-        for user_id in user_ids:
-            if members.grant(session, user_id, Role.ORGANISER, by=None, now=now):
-                added.append(user_id)
-    return added
+    for _attempt in range(3):
+        added = []
+        try:
+            with db.transaction() as session:
+                for user_id in user_ids:
+                    if members.grant(session, user_id, Role.ORGANISER, by=None, now=now):
+                        added.append(user_id)
+            return added
+        except IntegrityError:
+            # A replica starting at the same moment granted them first: look again.
+            continue
+    raise RuntimeError("could not seed the organisers")
 
 
 def organisers(db: Database) -> list[str]:
