@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -76,9 +77,10 @@ def create_app(
     executor: TrackingExecutor | None = None,
 ) -> ClubApp:
     clock = clock or SystemClock()
-    client = client or make_client(settings)
+    stopping = threading.Event()
+    client = client or make_client(settings, stopping)
     executor = executor or TrackingExecutor()
-    deps = Deps(settings=settings, db=db, clock=clock, client=client)
+    deps = Deps(settings=settings, db=db, clock=clock, client=client, stopping=stopping)
     deps.outbox_sender = lambda keys: deliver_outbox(deps, keys)
     bolt = App(
         name="clubbot",  # else Bolt walks the whole call stack (inspect.stack) for a name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,6 +31,9 @@ class Deps:
     # Sends what the outbox holds now: every due row, or only the keys given (create_app
     # sets it; without it the tick sends).
     outbox_sender: Callable[[tuple[str, ...]], object] | None = None
+    # Set when the process is stopping: the tick ends at its next task, and no Web API
+    # call waits out a 429 any more (bot/slack_client.py).
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self.notifier = Notifier(self.client, self.db, self.clock)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import signal
 import threading
+import time
 from types import FrameType
 from urllib.error import URLError
 
@@ -26,6 +28,9 @@ from storage import migrate
 from storage.db import Database
 
 log = logging.getLogger("clubbot.run")
+
+# After SIGTERM: how long requests in flight and the tick get to finish.
+STOP_GRACE = 10.0
 
 
 def _first_line(error: BaseException) -> str:
@@ -119,6 +124,38 @@ def run(settings: Settings, host: str = "0.0.0.0") -> int:
     except KeyboardInterrupt:
         log.info("stopping")
     finally:
-        scheduler.shutdown(wait=False)
-        club.executor.shutdown(wait=True)
+        _stop(club, scheduler)
     return 0
+
+
+def _stop(club: ClubApp, scheduler: BackgroundScheduler) -> None:
+    """Stop within STOP_GRACE: waits on Retry-After end and the tick ends at its next
+    task (deps.stopping); requests in flight get the grace to finish. A thread still
+    busy after it is left behind, as SIGKILL would: what it had claimed in the outbox
+    passes to the next process when the claim's lease runs out."""
+    deadline = time.monotonic() + STOP_GRACE
+    club.deps.stopping.set()
+    scheduler.shutdown(wait=False)
+    idle = club.executor.wait_idle(timeout=STOP_GRACE)
+    club.executor.shutdown(wait=idle, cancel_futures=True)
+    busy = _join_workers(deadline)
+    if busy:
+        log.warning(
+            "stopped with %d thread(s) still busy after %.0f s: %s",
+            len(busy), STOP_GRACE, ", ".join(busy),
+        )  # fmt: skip
+        logging.shutdown()
+        # The interpreter would join them at exit (concurrent.futures does), however long.
+        os._exit(0)
+
+
+def _join_workers(deadline: float) -> list[str]:
+    """Wait until the deadline for the process's other non-daemon threads (the
+    scheduler's and the listeners' workers); the names of those still running."""
+    others = [
+        t for t in threading.enumerate()
+        if t is not threading.current_thread() and not t.daemon
+    ]  # fmt: skip
+    for thread in others:
+        thread.join(max(deadline - time.monotonic(), 0.0))
+    return [t.name for t in others if t.is_alive()]

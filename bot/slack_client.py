@@ -3,12 +3,15 @@ message and view fitted within Slack's limits on the way out (bot/edge/limits.py
 
 from __future__ import annotations
 
+import random
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -59,7 +62,52 @@ def fit_responses(context: BoltContext, next: Callable[[], BoltResponse]) -> Bol
     return next()
 
 
-def make_client(settings: Settings) -> WebClient:
+def wait_out(stopping: threading.Event, seconds: float) -> bool:
+    """Wait `seconds` unless the process stops first; True: it is stopping."""
+    return stopping.wait(seconds)
+
+
+class StoppableRateLimitHandler(RateLimitErrorRetryHandler):
+    """slack-sdk's 429 handler (wait Retry-After, then retry), except that the wait ends
+    when the process is stopping, and then the 429 is the answer: a thread asleep on
+    Retry-After would otherwise hold a stopping replica for as long as Slack said."""
+
+    def __init__(self, stopping: threading.Event, max_retry_count: int = 4) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.stopping = stopping
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return not self.stopping.is_set() and super()._can_retry(
+            state=state, request=request, response=response, error=error
+        )
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            assert error is not None
+            raise error
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        retry_after = headers.get("retry-after")
+        seconds = (int(retry_after[0]) if retry_after else 1) + random.random()
+        stopped = wait_out(self.stopping, seconds)
+        state.next_attempt_requested = not stopped
+        state.increment_current_attempt()
+
+
+def make_client(settings: Settings, stopping: threading.Event | None = None) -> WebClient:
     # slack-sdk retries only connection errors by default; Slack's 429s carry
     # Retry-After and must be honoured, not surfaced to the person.
     return FittingWebClient(
@@ -68,6 +116,6 @@ def make_client(settings: Settings) -> WebClient:
         timeout=15,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=4),
+            StoppableRateLimitHandler(stopping or threading.Event(), max_retry_count=4),
         ],
     )

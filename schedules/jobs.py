@@ -81,6 +81,8 @@ def tick() -> None:
 
 def run_due_work(deps: Deps) -> None:
     for task in TICK_TASKS:
+        if deps.stopping.is_set():
+            return  # what is left is due work in the database: the next process does it
         try:
             task(deps)
         except Exception:

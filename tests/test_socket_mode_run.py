@@ -185,3 +185,22 @@ def test_run_executes_a_resent_command_once_and_ignores_chatter_quietly(
     assert len(emulator.calls_to("response_url")) == 1
     assert "Unhandled request" not in rest
     assert "WARNING" not in rest, rest
+
+
+def test_sigterm_stops_promptly_while_a_call_waits_out_a_long_retry_after(
+    emulator: SlackEmulator, clubbot: Running
+) -> None:
+    """A listener asleep on Slack's Retry-After (ten minutes here) does not hold the
+    stopping process: the wait ends with the stop and the 429 is its answer."""
+    assert emulator.socket_connected(WAIT)
+    emulator.rate_limit_next("users.info", retry_after=600)  # the asker's profile
+    envelope_id = emulator.send_envelope(
+        "slash_commands", _slash_command(emulator, "help"), accepts_response_payload=True
+    )
+    assert emulator.wait_for_ack(envelope_id, WAIT) is not None
+    (refused,) = emulator.wait_for_calls("users.info", count=1, timeout=WAIT)
+    assert refused.status == 429  # and the listener now waits out the Retry-After
+    code, rest, took = _stop(clubbot)
+    assert code == 0, rest
+    assert took < WAIT, rest
+    assert len(emulator.calls_to("users.info")) == 1  # not retried once stopping

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import types
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from slack_sdk.http_retry import builtin_handlers
 
+from bot import slack_client
 from bot.clock import ManualClock
 from bot.local import CLUB, MEI, NINA, OLIVIA, LocalClub
 from bot.roles import grants as roles
@@ -188,7 +187,7 @@ def test_a_rate_limited_call_is_retried_after_retry_after_and_delivered_once(
 ) -> None:
     """A direct call (the App Home's views.publish) waits out Retry-After in the client."""
     waited: list[float] = []
-    monkeypatch.setattr(builtin_handlers, "time", types.SimpleNamespace(sleep=waited.append))
+    monkeypatch.setattr(slack_client, "wait_out", lambda _stopping, s: bool(waited.append(s)))
     club.emulator.rate_limit_next("views.publish", retry_after=3)
     club.sender.app_home_opened(MEI.user_id, tab="home")
     club.settle()
@@ -203,7 +202,7 @@ def test_a_rate_limited_outbox_message_is_sent_after_retry_after_once(
     """The organiser's notice goes through the outbox: no thread sleeps; the row waits
     as long as Retry-After says and is then sent once."""
     waited: list[float] = []
-    monkeypatch.setattr(builtin_handlers, "time", types.SimpleNamespace(sleep=waited.append))
+    monkeypatch.setattr(slack_client, "wait_out", lambda _stopping, s: bool(waited.append(s)))
     club.emulator.rate_limit_next("chat.postMessage", retry_after=3)
     club.command(OLIVIA.user_id, f"organiser add <@{MEI.user_id}|mei>")
     assert [call.ok for call in club.emulator.calls_to("chat.postMessage")] == [False]
