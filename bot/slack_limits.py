@@ -42,13 +42,15 @@ POST_PER_CHANNEL = Limit(60, 10)
 # Every chat.postMessage of the app in the workspace, whatever the channel.
 POST_WORKSPACE = Limit(300, 100)
 
-# The methods the deliverer calls, with their documented tier.
+# The methods the bot paces (the deliverer's, and the App Home's publish), with their
+# documented tier.
 METHOD_TIERS: dict[str, str] = {
     POST_MESSAGE: POST_MESSAGE_TIER,
     "chat.update": "Tier3",
     "conversations.open": "Tier3",
     "conversations.history": "Tier3",
     "conversations.replies": "Tier3",
+    "views.publish": "Tier4",
 }
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from bot import events
 from bot.deps import Deps
 from schedules import campaigns as campaign_due
-from schedules import delivery
+from schedules import delivery, home
 from schedules import encouragement as nudges
 from schedules import faq as faq_jobs
 from schedules import meetings as meeting_reminders
@@ -30,6 +30,7 @@ TICK_TASKS: tuple[Callable[[Deps], None], ...] = (
     meeting_reminders.plan_reminder_dms,
     # Right after the reminders were decided, and again last for what the rest said.
     delivery.deliver_outbox,
+    home.publish_waiting,
     campaign_due.send_golive,
     meeting_reminders.ask_who_came,
     meeting_reminders.redraw_stale_announcements,

@@ -62,6 +62,13 @@ def update_buckets(line: str) -> list[tuple[str, Limit]]:
     return [_method("chat.update"), (f"line:{line}", LINE_LIMIT)]
 
 
+def take_one(session: Session, method: str, now: datetime) -> float:
+    """One call of `method` from its shared bucket, for a call made outside the outbox
+    (the App Home's views.publish): 0.0 when taken, else the seconds until one is there."""
+    key, limit = _method(method)
+    return pacing.take(session, key, limit.burst, limit.per_second, now.timestamp())
+
+
 def take_all(session: Session, wanted: list[tuple[str, Limit]], now: datetime) -> str | None:
     """Take every token in `wanted` (a bucket named twice, twice); the key of the first
     bucket that had none, and the caller rolls back so none is spent."""

@@ -1,4 +1,5 @@
-"""The App Home: published on `app_home_opened`, refreshed after a change made from it.
+"""The App Home: published on `app_home_opened`, refreshed after a change made from it
+(handlers/home/publishing.py publishes it, within views.publish's rate limit).
 
 A button pressed in the Home carries no response_url, so every listener here answers
 by publishing the Home again (or, for a longer answer, a DM the person asked for).
@@ -7,8 +8,6 @@ Other features can call `refresh_home(deps, user_id)` after a change that shows 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +20,6 @@ from slack_sdk.errors import SlackApiError
 from bot.content import plural
 from bot.deps import CONTEXT_KEY, Deps
 from bot.encouragement import nudges
-from bot.home import contents as home
 from bot.meetings import rsvp
 from bot.meetings.planning import MeetingProblem
 from bot.meetings.rsvp import Answer
@@ -29,13 +27,12 @@ from bot.mentoring import rounds as mentoring_rounds
 from bot.roles.policy import Action
 from handlers import ids, payload
 from handlers.commands import CommandRouter
-from handlers.home.views import home_text, home_view
+from handlers.home.publishing import refresh_home
 from handlers.meetings import announcements as meeting_announcements
 from handlers.meetings import views as meeting_views
 from handlers.mentoring import views as mentoring_views
 from handlers.reports.listeners import send_report
 from handlers.wiring import Wiring
-from storage.home import queries as home_views
 
 log = logging.getLogger("clubbot.home")
 
@@ -58,36 +55,6 @@ def register(wire: Wiring, router: CommandRouter) -> None:
     wire.action(ids.HOME_SCHEDULE_MEETING)(on_schedule_meeting)
     wire.action(ids.HOME_PAIRING_ROUND)(on_pairing_round)
     wire.action(ids.HOME_REPORT)(on_report)
-
-
-def refresh_home(deps: Deps, user_id: str, *, only_if_changed: bool = False) -> bool:
-    """Publish the person's Home as it is now; False when Slack refused (logged) or,
-    with only_if_changed, when the person never opened it or nothing changed.
-
-    Safe to call from any feature after a change the Home shows (an RSVP, a pairing,
-    an answered question, nudges on/off). It is not a message: people who asked the
-    bot to leave them alone still see their own Home.
-    """
-    last_published: str | None = None
-    if only_if_changed:
-        with deps.db.transaction() as session:
-            last_published = home_views.last_hash(session, user_id)
-        if last_published is None:
-            return False  # never opened: don't build a Home on every request they make
-    data = home.home_for(deps.db, user_id, deps.clock.now(), deps.settings.reminder_offsets)
-    view = home_view(data)
-    fingerprint = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()
-    if only_if_changed and fingerprint == last_published:
-        return False
-    try:
-        deps.client.views_publish(user_id=user_id, view=view)
-    except SlackApiError as error:
-        log.warning("home not published user=%s error=%s", user_id, error.response.get("error"))
-        return False
-    with deps.db.transaction() as session:
-        home_views.remember(session, user_id, fingerprint, deps.clock.now())
-    log.info("home published user=%s %s", user_id, home_text(data))
-    return True
 
 
 class RefreshHomeAfterChange(ListenerCompletionHandler):

@@ -185,13 +185,14 @@ def test_an_exception_in_a_handler_apologises_with_an_error_id(
 def test_a_rate_limited_call_is_retried_after_retry_after_and_delivered_once(
     club: LocalClub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A direct call (the App Home's views.publish) waits out Retry-After in the client."""
+    """A direct call that must be immediate (views.open with a trigger_id, which expires
+    in seconds) waits out Retry-After in the client. (The App Home's views.publish waits
+    in the database instead: tests/wire/test_home_pacing.py.)"""
     waited: list[float] = []
     monkeypatch.setattr(slack_client, "wait_out", lambda _stopping, s: bool(waited.append(s)))
-    club.emulator.rate_limit_next("views.publish", retry_after=3)
-    club.sender.app_home_opened(MEI.user_id, tab="home")
-    club.settle()
-    attempts = club.emulator.calls_to("views.publish")
+    club.emulator.rate_limit_next("views.open", retry_after=3)
+    club.command(OLIVIA.user_id, "meeting schedule")
+    attempts = club.emulator.calls_to("views.open")
     assert [call.ok for call in attempts] == [False, True]
     assert len(waited) == 1 and waited[0] >= 3
 
