@@ -6,14 +6,17 @@
 DROPS every clubbot table in the database, seeds --members members on the path (bench/
 club_seed.py), remembers the DM channel of the people going (they have talked to the bot
 before, as an all-hands' crowd has), schedules an all-hands through the meetings use case
-(create_meeting with its announcement, then rsvp.answer Going, as the handlers do) with
-its reminder DM due --lead seconds after start, and starts two `python -m bot run`
-replicas in HTTP mode on the same database and one tier-enforcing Slack emulator. Signed
+(create_meeting with its announcement, then rsvp.answer Going, as the handlers do) a day
+away, starts two `python -m bot run` replicas at once in HTTP mode on the same database
+and one tier-enforcing Slack emulator, and once both are up moves the all-hands
+(update_meeting; the answers follow) so that its reminder DM is due at least --lead
+seconds later: the replicas get the whole lead, however long the seeding took. Signed
 events alternate between the replicas: DM questions, channel chatter, app_home_opened and
 `/club help`, --rate a second for --seconds. Then it waits (bounded) for every reminder
-DM and every answer, stops the replicas (SIGTERM, killed after 30 s) and prints:
-ack p99, DM answer p99, reminder DMs before due, 429s per method, duplicates, anything
-lost, a 3000 x 7000 pairing round (bench/pairing.py) and the report's time and peak RSS
+DM, every answer and every App Home opened, stops the replicas (SIGTERM; SIGABRT after
+30 s, whose faulthandler dump in the log shows what held it) and prints: ack p99, DM
+answer p99, reminder DMs before due, 429s per method, duplicates, anything lost, a
+3000 x 7000 pairing round (bench/pairing.py) and the report's time and peak RSS
 (bench/report_scale.py's measuring process). The replicas' logs stay in a temp folder.
 Exit status 1 when a duplicate or a loss is seen.
 """
@@ -46,6 +49,7 @@ from bot.meetings import rsvp
 from bot.meetings.planning import MeetingDraft, MeetingProblem
 from bot.meetings.recurrence import Recurrence, Repeat
 from handlers.meetings.announcements import Announcer
+from storage.db import Database
 from storage.delivery.models import DmChannel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,6 +103,8 @@ class Watch:
         self.waiting: dict[str, deque[float]] = defaultdict(deque)  # DM channel -> sent at
         self.answer_times: list[float] = []
         self.limited: Counter[str] = Counter()
+        self.homes_opened: set[str] = set()
+        self.homes_published: set[str] = set()
 
     def asked(self, channel: str, at: float) -> None:
         with self.lock:
@@ -109,6 +115,9 @@ class Watch:
         with self.lock:
             if call.status == 429:
                 self.limited[call.method] += 1
+                return
+            if call.method == "views.publish" and call.ok:
+                self.homes_published.add(str(call.args.get("user_id")))
                 return
             if call.method != "chat.postMessage" or not call.ok:
                 return
@@ -135,8 +144,21 @@ def going_people(going: int) -> list[str]:
     return [member_id(i) for i in range(going * 2) if i % 97 != 0][:going]
 
 
-def seed(url: str, members: int, going: int, lead: float, emulator: SlackEmulator) -> datetime:
-    """The club and the all-hands; returns the reminder's due time."""
+PLACEHOLDER = timedelta(days=1)  # where the all-hands waits while the RSVPs are seeded
+
+
+def all_hands(occurrence: datetime) -> MeetingDraft:
+    return MeetingDraft(
+        title="All-hands",
+        recurrence=Recurrence(Repeat.NONE, "UTC", occurrence.replace(tzinfo=None)),
+        channel_id=CLUB.channel_id,
+        offsets=(OFFSET,),
+    )
+
+
+def seed(url: str, members: int, going: int, emulator: SlackEmulator) -> int:
+    """The club and the all-hands, a day away while the RSVPs go in (seeding 2 000 of
+    them through the use case takes minutes); returns the meeting's id."""
     import random
 
     started = time.perf_counter()
@@ -149,14 +171,8 @@ def seed(url: str, members: int, going: int, lead: float, emulator: SlackEmulato
             DmChannel(user_id=u, channel_id=emulator.dm_channel_id(u)) for u in going_ids
         )
     now = datetime.now(UTC)
-    due = (now + timedelta(seconds=lead)).replace(second=0, microsecond=0) + timedelta(minutes=1)
-    occurrence = due + OFFSET
-    draft = MeetingDraft(
-        title="All-hands",
-        recurrence=Recurrence(Repeat.NONE, "UTC", occurrence.replace(tzinfo=None)),
-        channel_id=CLUB.channel_id,
-        offsets=(OFFSET,),
-    )
+    occurrence = (now + PLACEHOLDER).replace(second=0, microsecond=0)
+    draft = all_hands(occurrence)
     created = meetings.create_meeting(db, OLIVIA.user_id, draft, now, (OFFSET,), Announcer(now))
     if isinstance(created, MeetingProblem):
         raise SystemExit(f"bench: could not schedule the all-hands: {created.message}")
@@ -174,10 +190,31 @@ def seed(url: str, members: int, going: int, lead: float, emulator: SlackEmulato
     db.dispose()
     print(
         f"seeded {members} members, all-hands {created.id} with {going} going in "
-        f"{time.perf_counter() - started:.1f} s; reminder due {due:%H:%M:%S} UTC "
-        f"(meeting {occurrence:%H:%M} UTC)",
+        f"{time.perf_counter() - started:.1f} s",
         flush=True,
     )
+    return created.id
+
+
+def set_due(url: str, meeting_id: int, lead: float) -> datetime:
+    """Move the all-hands so that its reminder falls due `lead` seconds from now (the
+    replicas are up): the whole lead is theirs to deliver in. The answers follow the move
+    (update_meeting carries them); no "moved" notices, as this is set-up, not an edit."""
+    db = Database(url)
+    try:
+        now = datetime.now(UTC)
+        due = (now + timedelta(seconds=lead)).replace(second=0, microsecond=0) + timedelta(
+            minutes=1
+        )  # meetings start on a minute
+        moved = meetings.update_meeting(db, meeting_id, all_hands(due + OFFSET), now, (OFFSET,))
+        if isinstance(moved, MeetingProblem):
+            raise SystemExit(f"bench: could not move the all-hands: {moved.message}")
+        going = len(moved.tell)
+    finally:
+        db.dispose()
+    print(f"reminder due {due:%H:%M:%S} UTC, {(due - now).total_seconds():.0f} s after the "
+          f"replicas were up "
+          f"(meeting {due + OFFSET:%H:%M:%S} UTC, {going} going)", flush=True)  # fmt: skip
     return due
 
 
@@ -190,7 +227,12 @@ class Replica:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
             cwd=ROOT,
-            env={**env, "PORT": str(self.port), "PYTHONPATH": str(ROOT)},
+            env={
+                **env,
+                "PORT": str(self.port),
+                "PYTHONPATH": str(ROOT),
+                "PYTHONFAULTHANDLER": "1",
+            },
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
@@ -220,10 +262,17 @@ class Replica:
             try:
                 self.process.wait(STOP_WAIT)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+                # SIGABRT first: faulthandler (PYTHONFAULTHANDLER) writes every thread's
+                # stack to the log, which shows what held the process.
+                self.process.send_signal(signal.SIGABRT)
+                try:
+                    self.process.wait(5)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(10)
                 self._log.close()
-                return f"{self.name}: did not stop within {STOP_WAIT:.0f} s of SIGTERM, killed"
+                return (f"{self.name}: did not stop within {STOP_WAIT:.0f} s of SIGTERM, "
+                        f"aborted (its stacks are in {self.log_path})")  # fmt: skip
         self._log.close()
         return f"{self.name}: exited {self.process.returncode}"
 
@@ -254,7 +303,10 @@ def drive(
             user = others[index % len(others)]
             status = sender.message(user, CHATTER[index % len(CHATTER)], CLUB.channel_id).status
         elif kind == "home":
-            status = sender.app_home_opened(others[index % len(others)]).status
+            user = others[index % len(others)]
+            with watch.lock:
+                watch.homes_opened.add(user)
+            status = sender.app_home_opened(user).status
         else:
             status = sender.command("help", others[index % len(others)], CLUB.channel_id).status
         took = (time.perf_counter() - began) * 1000
@@ -350,16 +402,19 @@ def main() -> int:
         emulator.add_user(OLIVIA.user_id, OLIVIA.name, OLIVIA.real_name, tz=OLIVIA.tz)
         emulator.add_channel(CLUB.channel_id, CLUB.name, members=[OLIVIA.user_id])
         emulator.add_channel(MENTORS.channel_id, MENTORS.name, members=[OLIVIA.user_id])
-        due = seed(args.database_url, args.members, args.going, lead, emulator)
+        meeting_id = seed(args.database_url, args.members, args.going, emulator)
         emulator.on_call = watch.on_call
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLUB_"))},
             **demo_env(emulator.api_url, args.database_url),
         }
         env.pop("SLACK_APP_TOKEN", None)
-        for i in (1, 2):  # one after the other: both would create APScheduler's table
-            replicas.append(Replica(f"replica{i}", env, logs))
-            replicas[-1].wait_ready()
+        began = time.perf_counter()
+        replicas.extend(Replica(f"replica{i}", env, logs) for i in (1, 2))  # at once
+        for replica in replicas:
+            replica.wait_ready()
+        print(f"2 replicas up in {time.perf_counter() - began:.1f} s", flush=True)
+        due = set_due(args.database_url, meeting_id, lead)
         senders = [SlackSender(r.url, SIGNING_SECRET, emulator) for r in replicas]
         going_ids = set(going_people(args.going))
         non_going = [p for p in people if p not in going_ids]
@@ -375,12 +430,14 @@ def main() -> int:
         while time.time() < wait_until:
             with watch.lock:
                 got = len(watch.reminders)
-            if got >= len(going_ids) and watch.unanswered() == 0:
+            with watch.lock:
+                homes_left = len(watch.homes_opened - watch.homes_published)
+            if got >= len(going_ids) and watch.unanswered() == 0 and homes_left == 0:
                 break
             if time.time() - last_line > 30:
                 print(f"  {got} of {len(going_ids)} reminder DMs, {watch.unanswered()} "
-                      f"questions unanswered, due in {due.timestamp() - time.time():.0f} s",
-                      flush=True)  # fmt: skip
+                      f"questions unanswered, {homes_left} Homes unpublished, due in "
+                      f"{due.timestamp() - time.time():.0f} s", flush=True)  # fmt: skip
                 last_line = time.time()
             for replica in replicas:
                 if replica.process.poll() is not None:
@@ -400,6 +457,8 @@ def main() -> int:
         unanswered = sum(len(q) for q in watch.waiting.values())
         answers = list(watch.answer_times)
         limited = dict(watch.limited)
+        homes_lost = len(watch.homes_opened - watch.homes_published)
+        homes_opened = len(watch.homes_opened)
     before_due = sum(1 for at in reminders.values() if at <= due.timestamp())
     never = len(going_ids - set(reminders))
     late = [at - due.timestamp() for at in reminders.values() if at > due.timestamp()]
@@ -419,11 +478,12 @@ def main() -> int:
           f"{max(late, default=0):.1f} s after due)")  # fmt: skip
     print(f"429s seen: {sum(limited.values())} {limited or ''}")
     print(f"duplicates: {len(duplicates)} {dict(list(duplicates.items())[:5]) or ''}")
-    print(f"lost: {never} reminders never delivered, {unanswered} questions never answered")
+    print(f"lost: {never} reminders never delivered, {unanswered} questions never answered, "
+          f"{homes_lost} of {homes_opened} App Homes opened never published")  # fmt: skip
     print(f"pairing round {args.mentors} x {args.requests}: {pairing:.2f} s")
     print(f"report (clubbot report's build_report): {report_s:.2f} s, peak RSS {report_mb:.0f} MB")
     print(f"replica logs: {logs}")
-    return 1 if duplicates or never or unanswered else 0
+    return 1 if duplicates or never or unanswered or homes_lost else 0
 
 
 if __name__ == "__main__":
