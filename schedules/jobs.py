@@ -51,6 +51,7 @@ TICK_TASKS: tuple[Callable[[Deps], None], ...] = (
 NEXT_DUE: tuple[Callable[[Deps], datetime | None], ...] = (
     meeting_reminders.next_due,
     delivery.next_due,
+    home.next_due,
     campaign_due.next_due,
     mentoring_due.next_due,
     faq_jobs.next_due,

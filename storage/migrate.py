@@ -10,12 +10,14 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
 
 from storage.db import Database
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any constant will do: every clubbot process on one PostgreSQL takes the same lock.
 UPGRADE_LOCK = 0x636C7562  # "club"
+SQLITE_LOCKED_ATTEMPTS = 3
 
 
 def _config() -> Config:
@@ -35,6 +37,19 @@ def _lock(connection: Connection) -> None:
 
 
 def upgrade(database: Database, revision: str = "head") -> None:
+    for attempt in range(SQLITE_LOCKED_ATTEMPTS):
+        try:
+            _upgrade(database, revision)
+            return
+        except OperationalError as error:
+            # A busy machine can outlast SQLite's busy timeout while another process
+            # migrates (a new file turning to WAL): wait for it again.
+            locked = database.dialect == "sqlite" and "locked" in str(error.orig)
+            if not locked or attempt == SQLITE_LOCKED_ATTEMPTS - 1:
+                raise
+
+
+def _upgrade(database: Database, revision: str) -> None:
     if revision == "head" and current_revision(database) == _head():
         return  # already there: no need to load every migration script (each start, each test)
     config = _config()

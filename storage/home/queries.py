@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -61,6 +61,11 @@ def waiting_due(session: Session, now: datetime, limit: int) -> list[str]:
             .limit(limit)
         )
     )
+
+
+def next_waiting(session: Session) -> datetime | None:
+    """When the first waiting Home may be published."""
+    return session.scalar(select(func.min(WaitingHome.not_before)))
 
 
 def claim(session: Session, user_id: str, now: datetime, until: datetime) -> bool:
