@@ -54,8 +54,9 @@ def club(database_url: str, clock: ManualClock) -> Iterator[LocalClub]:
         assert_block_ids_unique(running)
 
 
-# Bookkeeping that any signed request may write without changing what the club knows.
-BOOKKEEPING_TABLES = frozenset({"processed_events", "alembic_version"})
+# Bookkeeping that any signed request may write without changing what the club knows
+# (rate_buckets: the tokens a reply, such as a republished App Home, spent).
+BOOKKEEPING_TABLES = frozenset({"processed_events", "alembic_version", "rate_buckets"})
 
 
 def dump_tables(db: Database) -> dict[str, list[tuple[object, ...]]]:
