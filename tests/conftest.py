@@ -2,8 +2,8 @@
 
 Migrating is the slowest part of a test's setup, so each test session (each xdist
 worker) migrates once: on SQLite every test gets a copy of a migrated template file;
-on PostgreSQL every test gets the worker's own database with all rows truncated and
-identities restarted. Either way each test starts from an empty database at head.
+on PostgreSQL every test gets the worker's own database with all rows deleted and
+sequences restarted. Either way each test starts from an empty database at head.
 `blank_database_url` is the exception: an empty database with no schema at all, for
 tests of migrating itself.
 """
@@ -70,6 +70,47 @@ def _public_tables(connection: Connection) -> tuple[str, ...]:
     return tuple(row[0] for row in rows)
 
 
+def _children_first(connection: Connection, tables: tuple[str, ...]) -> list[str]:
+    """The data tables ordered so that each comes before the tables it references."""
+    edges = connection.execute(
+        text(
+            "SELECT c.conrelid::regclass::text, c.confrelid::regclass::text FROM pg_constraint c "
+            "WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace"
+        )
+    ).all()
+    referenced_by: dict[str, set[str]] = {name: set() for name in tables}
+    for child, parent in edges:
+        referenced_by.setdefault(parent.strip('"'), set()).add(child.strip('"'))
+    ordered: list[str] = []
+    placed: set[str] = set()
+
+    def place(name: str) -> None:
+        if name in placed:
+            return
+        placed.add(name)
+        for child in sorted(referenced_by.get(name, ())):
+            place(child)
+        ordered.append(name)
+
+    for name in tables:
+        place(name)
+    return [name for name in ordered if name != "alembic_version"]
+
+
+def _empty(connection: Connection, tables: list[str]) -> None:
+    """Delete every row (children first) and restart every sequence. For the few rows a
+    test leaves this is far quicker than TRUNCATE, which rewrites each table's files
+    (~0.3 s for the whole schema, on every PostgreSQL test)."""
+    for name in tables:
+        connection.execute(text(f'DELETE FROM "{name}"'))
+    connection.execute(
+        text(
+            "SELECT setval(c.oid, 1, false) FROM pg_class c "
+            "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace"
+        )
+    )
+
+
 class PostgresDatabase:
     """The worker's PostgreSQL database, migrated once and emptied between tests."""
 
@@ -78,11 +119,12 @@ class PostgresDatabase:
         # The tables as migrated, while the schema is known to be exactly that; None
         # forces a full rebuild (first use, after a blank test, or if migrating seeds rows).
         self._tables: tuple[str, ...] | None = None
+        self._order: list[str] | None = None  # _tables, each before the tables it references
         self._head = migrate.head_revision()
 
     def blank(self) -> str:
         _reset_postgres(self.url)
-        self._tables = None
+        self._tables = self._order = None
         return self.url
 
     def migrated(self) -> str:
@@ -92,9 +134,9 @@ class PostgresDatabase:
                 # A connection a previous test leaked would block TRUNCATE: fail, not hang.
                 connection.execute(text("SET LOCAL lock_timeout = '30s'"))
                 if self._tables is not None and self._unchanged(connection):
-                    data = [name for name in self._tables if name != "alembic_version"]
-                    quoted = ", ".join(f'"{name}"' for name in data)
-                    connection.execute(text(f"TRUNCATE TABLE {quoted} RESTART IDENTITY CASCADE"))
+                    if self._order is None:
+                        self._order = _children_first(connection, self._tables)
+                    _empty(connection, self._order)
                     return self.url
         finally:
             engine.dispose()
@@ -102,7 +144,7 @@ class PostgresDatabase:
         return self.url
 
     def _unchanged(self, connection: Connection) -> bool:
-        """A test may have migrated down or changed the schema; then truncating is not enough."""
+        """A test may have migrated down or changed the schema: then emptying is not enough."""
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
         return list(version) == [self._head] and _public_tables(connection) == self._tables
 
@@ -122,6 +164,7 @@ class PostgresDatabase:
             database.dispose()
         # Rows written by a migration would be lost to TRUNCATE: rebuild every time then.
         self._tables = None if seeded else tables
+        self._order = None
 
 
 @pytest.fixture(scope="session")

@@ -150,8 +150,11 @@ def pending_offer(session: Session, request_id: int) -> MentorOffer | None:
 
 
 def pending_offers_of(session: Session, mentor_id: str) -> list[MentorOffer]:
-    query = select(MentorOffer).where(
-        MentorOffer.mentor_id == mentor_id, MentorOffer.status == "pending"
+    """Oldest first: the order the mentor's Home and `/club mentor status` list them in."""
+    query = (
+        select(MentorOffer)
+        .where(MentorOffer.mentor_id == mentor_id, MentorOffer.status == "pending")
+        .order_by(MentorOffer.id)
     )
     return list(session.scalars(query))
 
