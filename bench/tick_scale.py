@@ -25,6 +25,8 @@ from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import update
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.club_seed import NOW, fresh_database, seed
@@ -32,6 +34,7 @@ from bot.clock import ManualClock
 from bot.encouragement.nudges import PLAN_EVERY
 from bot.local import LocalClub
 from schedules import jobs
+from storage.members.models import Member
 
 TARGET_MS = 200.0
 
@@ -61,6 +64,10 @@ def main() -> int:
     with LocalClub(url, clock) as club:
         assert club.db is not None
         seed(club.db, members=args.members, questions=5_000, faq_entries=0)
+        with club.db.transaction() as session:
+            # A club the bot has run for a while: it knows everyone's zone from Slack
+            # (the emulator knows none of these people, so it could not tell them).
+            session.execute(update(Member).values(profile_fetched_at=NOW - timedelta(days=1)))
         deps = club.bot.deps
         per_task: dict[str, list[float]] = defaultdict(list)
         ticks: list[float] = []

@@ -23,11 +23,12 @@ from bot.config import Settings
 from bot.content import messages
 from bot.content.path import step
 from bot.delivery import outbox
+from bot.delivery.notify import PROFILE_MAX_AGE
 from bot.deps import Deps
 from bot.encouragement.rules import Nudge, NudgeKind, NudgePolicy, PersonState, Skip, plan_nudges
-from bot.quiet_hours import WorkingHours
+from bot.quiet_hours import WorkingHours, is_working_time
 from storage.db import Database
-from storage.encouragement import club_facts
+from storage.encouragement import club_facts, eligibility
 from storage.encouragement import queries as repo
 from storage.members.models import Member
 from storage.path.models import PathStepReached
@@ -93,6 +94,11 @@ def set_nudges(db: Database, user_id: str, on: bool, now: datetime) -> bool:
 
 # --- state ----------------------------------------------------------------------------
 
+# At most this many users.info calls per planning run fill in zones not known yet (or a
+# week old): asking for all 10 000 people at once is a storm of 429s.
+ZONE_FETCHES_PER_RUN = 10
+CHUNK = 500  # people per bulk read (bounded IN lists)
+
 
 def _people_on_the_path(session: Session, waiting: Iterable[str]) -> list[str]:
     on_path = set(session.scalars(select(PathStepReached.user_id).distinct()))
@@ -105,6 +111,8 @@ def load_states(
     """Everyone the rules should consider, as of `now`, plus the club's blackout dates.
 
     `tz_of` fetches a time zone from Slack (cached); without it the cached zone is used.
+    This reads everyone on the path: for one person, or a dry run that explains itself;
+    the planning run reads only who it could reach (`load_reachable`).
     """
     with db.transaction() as session:
         waiting = club_facts.waiting_requests(session)
@@ -112,20 +120,87 @@ def load_states(
     zones = {user: tz_of(user) for user in people} if tz_of else {}
     with db.transaction() as session:
         blackout = club_facts.blackout_dates(session)
-        helpful = club_facts.helpful_answers(session)
-        opted_out = repo.opted_out_users(session)
-        sent = repo.sent_keys(session, people)
-        last_sent = repo.last_nudge_at(session, people)
+        return _states(session, people, waiting, zones), blackout
+
+
+def open_zones(
+    zones: Iterable[str], now: datetime, policy: NudgePolicy, blackout: frozenset[date]
+) -> set[str]:
+    """The stored zones whose people are at work now (an empty zone reads as UTC, as
+    in `_states`): the same test the rules make, once per zone instead of per person."""
+    return {zone for zone in zones if is_working_time(now, zone or "UTC", policy.hours, blackout)}
+
+
+def load_reachable(
+    db: Database, now: datetime, policy: NudgePolicy, fetch_zone: TzOf | None
+) -> tuple[list[PersonState], frozenset[date]]:
+    """The states of only the people the rules of contact let through now (see
+    storage.encouragement.eligibility), after fetching up to ZONE_FETCHES_PER_RUN zones.
+
+    Someone whose zone was never fetched waits until it is: their working hours are not
+    known. Plans exactly what `load_states` + `plan_nudges` would for people with zones.
+    """
+    with db.transaction() as session:
+        waiting = club_facts.waiting_requests(session)
+        missing = (
+            eligibility.zones_to_fetch(
+                session, now, policy.cap_period, PROFILE_MAX_AGE, ZONE_FETCHES_PER_RUN, waiting
+            )
+            if fetch_zone
+            else []
+        )
+    for user in missing:
+        assert fetch_zone is not None
+        fetch_zone(user)  # stores the zone on the member (bot.delivery.notify)
+    with db.transaction() as session:
+        blackout = club_facts.blackout_dates(session)
+        at_work = open_zones(eligibility.zones_in_use(session), now, policy, blackout)
+        people = eligibility.reachable(session, now, policy.cap_period, at_work, waiting)
+        return _states(session, people, waiting, {}), blackout
+
+
+def _chunks(people: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(people), CHUNK):
+        yield people[start : start + CHUNK]
+
+
+def _states(
+    session: Session,
+    people: list[str],
+    waiting: dict[str, list[tuple[int, datetime]]],
+    zones: dict[str, str],
+) -> list[PersonState]:
+    """These people's states, read in bulk (a few queries per CHUNK people), in order."""
+    if not people:
+        return []
+    helpful = club_facts.helpful_answers(session)
+    opted_out = repo.opted_out_users(session)
+    states = []
+    for chunk in _chunks(people):
+        sent = repo.sent_keys(session, chunk)
+        last_sent = repo.last_nudge_at(session, chunk)
         rows = session.execute(
-            select(PathStepReached.user_id, PathStepReached.step, PathStepReached.reached_at)
-            .where(PathStepReached.user_id.in_(people))
+            select(PathStepReached.user_id, PathStepReached.step, PathStepReached.reached_at).where(
+                PathStepReached.user_id.in_(chunk)
+            )
         ).all()
         reached: dict[str, dict[str, datetime]] = {}
         for user_id, key, at in rows:
             reached.setdefault(user_id, {})[key] = at
-        states = []
-        for user_id in people:
-            member = session.get(Member, user_id)
+        found = {
+            row.user_id: row
+            for row in session.execute(
+                select(
+                    Member.user_id,
+                    Member.tz,
+                    Member.first_seen_at,
+                    Member.last_active_at,
+                    Member.excluded,
+                ).where(Member.user_id.in_(chunk))
+            )
+        }
+        for user_id in chunk:
+            member = found.get(user_id)
             if member is None:
                 continue
             steps = reached.get(user_id, {})
@@ -145,7 +220,7 @@ def load_states(
                     waiting_requests=tuple(waiting.get(user_id, ())),
                 )
             )
-    return states, blackout
+    return states
 
 
 # --- wording --------------------------------------------------------------------------
@@ -186,7 +261,11 @@ def run(
     now = now or deps.clock.now()
     tz_of = None if dry_run else (lambda user: deps.notifier.profile(user).tz)
     sender = None if dry_run else (deps, view)
-    return run_on(deps.db, now, policy_for(deps.settings), tz_of, sender, only)
+    policy = policy_for(deps.settings)
+    if dry_run or only:
+        return run_on(deps.db, now, policy, tz_of, sender, only)
+    states, blackout = load_reachable(deps.db, now, policy, tz_of)
+    return send_planned(now, policy, states, blackout, sender)
 
 
 def run_on(
@@ -198,6 +277,16 @@ def run_on(
     only: str | None = None,
 ) -> RunReport:
     states, blackout = load_states(db, now, tz_of, only)
+    return send_planned(now, policy, states, blackout, sender)
+
+
+def send_planned(
+    now: datetime,
+    policy: NudgePolicy,
+    states: list[PersonState],
+    blackout: frozenset[date],
+    sender: tuple[Deps, NudgeView] | None,
+) -> RunReport:
     planned, skipped = plan_nudges(states, policy, now, blackout)
     report = RunReport(now=now, planned=planned, skipped=skipped)
     if sender is None:
@@ -267,6 +356,8 @@ def tick(deps: Deps, view: NudgeView) -> None:
     # A run that sent nothing is no event: at INFO it would be a line every 10 minutes.
     log.log(
         logging.INFO if report.sent else logging.DEBUG,
-        "nudges planned=%d sent=%d held=%d", len(report.planned), len(report.sent),
+        "nudges planned=%d sent=%d held=%d",
+        len(report.planned),
+        len(report.sent),
         len(report.skipped),
     )
