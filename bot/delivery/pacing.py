@@ -69,6 +69,21 @@ def take_one(session: Session, method: str, now: datetime) -> float:
     return pacing.take(session, key, limit.burst, limit.per_second, now.timestamp())
 
 
+OPEN = "conversations.open"
+
+
+def empty_methods(session: Session, now: datetime) -> set[str]:
+    """Of the buckets every DM needs (chat.postMessage's workspace bucket; and
+    conversations.open while the DM channel is unknown), the keys of those empty now.
+    A read, to choose what to look at; `take_all` still decides."""
+    empty = set()
+    for method in (POST_MESSAGE, OPEN):
+        key, limit = _method(method)
+        if pacing.tokens(session, key, limit.burst, limit.per_second, now.timestamp()) < 1:
+            empty.add(key)
+    return empty
+
+
 def take_all(session: Session, wanted: list[tuple[str, Limit]], now: datetime) -> str | None:
     """Take every token in `wanted` (a bucket named twice, twice); the key of the first
     bucket that had none, and the caller rolls back so none is spent."""

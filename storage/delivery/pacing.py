@@ -56,6 +56,16 @@ def take(session: Session, key: str, burst: float, per_second: float, now: float
     return max((1 - have) / per_second, 0.001)
 
 
+def tokens(session: Session, key: str, burst: float, per_second: float, now: float) -> float:
+    """What the bucket holds now, refilled (a read: full when nobody took from it yet)."""
+    row = session.execute(
+        select(RateBucket.tokens, RateBucket.stamp).where(RateBucket.key == key)
+    ).first()
+    if row is None:
+        return burst
+    return float(min(burst, row.tokens + max(now - row.stamp, 0.0) * per_second))
+
+
 def known_dm_channel(session: Session, user_id: str) -> str | None:
     return session.scalar(select(DmChannel.channel_id).where(DmChannel.user_id == user_id))
 

@@ -55,9 +55,12 @@ class Due:
     maybe_sent: bool
     thread_ts: str | None
     dm_channel: str | None  # the person's DM channel, when conversations.open gave it before
+    deadline: datetime | None = None  # where it stands in the queue (the next page's start)
 
 
-def _due_rows(now: datetime) -> Select[tuple[int, str, bool, str | None, str | None]]:
+def _due_rows(
+    now: datetime,
+) -> Select[tuple[int, str, bool, str | None, str | None, datetime | None]]:
     return (
         select(
             Delivery.id,
@@ -65,15 +68,47 @@ def _due_rows(now: datetime) -> Select[tuple[int, str, bool, str | None, str | N
             Delivery.maybe_sent,
             Delivery.thread_ts,
             DmChannel.channel_id,
+            Delivery.deadline,
         )
         .outerjoin(DmChannel, DmChannel.user_id == Delivery.recipient)
         .where(_due(now))
     )
 
 
-def due(session: Session, now: datetime, limit: int, offset: int = 0) -> list[Due]:
-    query = _due_rows(now).order_by(*_BY_DEADLINE).offset(offset).limit(limit)
-    return [Due(*row) for row in session.execute(query)]
+def _after(row: Due) -> ColumnElement[bool]:
+    """The rows that come after `row` in _BY_DEADLINE order (a keyset page's start)."""
+    if row.deadline is None:
+        return and_(Delivery.deadline.is_(None), Delivery.id > row.id)
+    return or_(
+        Delivery.deadline.is_(None),
+        Delivery.deadline > row.deadline,
+        and_(Delivery.deadline == row.deadline, Delivery.id > row.id),
+    )
+
+
+# A user id or a group DM of users (bot.delivery.pacing.is_person), exactly: LIKE folds case.
+_TO_PEOPLE = func.substr(Delivery.recipient, 1, 1).in_(("U", "W"))
+
+
+def due(
+    session: Session,
+    now: datetime,
+    limit: int,
+    after: Due | None = None,
+    *,
+    opens: bool = True,
+) -> list[Due]:
+    """A page of the rows due now, earliest deadline first, starting after `after`.
+
+    `opens=False` leaves out the rows that would need conversations.open (to a person
+    whose DM channel is not known yet): while that bucket is empty they cannot go, and a
+    backlog of thousands of them must not be read page after page to find none."""
+    query = _due_rows(now)
+    if after is not None:
+        query = query.where(_after(after))
+    if not opens:
+        query = query.where(or_(~_TO_PEOPLE, DmChannel.channel_id.is_not(None)))
+    return [Due(*row) for row in session.execute(query.order_by(*_BY_DEADLINE).limit(limit))]
 
 
 def due_by_key(session: Session, now: datetime, key: str) -> Due | None:

@@ -76,3 +76,41 @@ def test_one_claimer_wins_and_an_expired_lease_is_taken_over_as_maybe_sent(db: D
         row = session.get(Delivery, row_id)
         assert row is not None
         assert (row.status, row.attempts, row.maybe_sent) == (SENDING, 2, True)
+
+
+def test_the_due_rows_come_in_keyset_pages_by_deadline(db: Database) -> None:
+    from storage.delivery import pacing
+
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    deadlines = [None, now + timedelta(minutes=5), None, now + timedelta(minutes=1)] * 4
+    recipients = ["U0OPEN", "U0KNOWN", "C0CHAN", "U0OPEN2"] * 4
+    with db.transaction() as session:
+        pacing.remember_dm_channel(session, "U0KNOWN", "D0KNOWN")
+        for n, (recipient, deadline) in enumerate(zip(recipients, deadlines, strict=True)):
+            outbox.enqueue(
+                session, recipient, f"k{n}", outbox.Message("hi"), now=now, purpose="t",
+                deadline=deadline,
+            )  # fmt: skip
+        later = outbox.Message("later")
+        outbox.enqueue(session, "C0CHAN", "backoff", later, now=now, purpose="t")
+        session.query(Delivery).filter_by(delivery_key="backoff").update(
+            {"next_attempt_at": now + timedelta(minutes=1)}
+        )
+    with db.transaction() as session:
+        whole = queries.due(session, now, 100)
+        pages: list[queries.Due] = []
+        after = None
+        while page := queries.due(session, now, 3, after):
+            pages += page
+            after = page[-1]
+        no_opens = queries.due(session, now, 100, opens=False)
+    # Earliest deadline first, rows without one last; a row backing off is not due.
+    assert [row.deadline for row in whole] == sorted(
+        d for d in deadlines if d is not None
+    ) + [None] * 8
+    assert len(whole) == 16 and [row.id for row in pages] == [row.id for row in whole]
+    # Without conversations.open: only channels and people whose DM channel is known.
+    assert {row.recipient for row in no_opens} == {"U0KNOWN", "C0CHAN"}
+    assert [row.id for row in no_opens] == [
+        row.id for row in whole if row.recipient in ("U0KNOWN", "C0CHAN")
+    ]
